@@ -1,0 +1,5 @@
+_base_ = ['./rtmpose-m_8xb256-420e_coco-256x192.py']
+
+model = dict(
+    backbone=dict(deepen_factor=1., widen_factor=1.),
+    head=dict(in_channels=1024))

@@ -1,0 +1,8 @@
+_base_ = ['./rtmpose-m_8xb256-420e_coco-256x192.py']
+
+# RTMPose-t: the smallest size; no weight decay (paper Table 7)
+optim_wrapper = dict(optimizer=dict(weight_decay=0.))
+
+model = dict(
+    backbone=dict(deepen_factor=0.167, widen_factor=0.375),
+    head=dict(in_channels=384))

@@ -1,0 +1,173 @@
+"""SimCC targets: one 1-D classification vector per axis and keypoint
+(Li et al., "SimCC: a Simple Coordinate Classification Perspective for Human
+Pose Estimation", ECCV 2022)."""
+import math
+from typing import Optional, Sequence, Tuple, Union
+
+import numpy as np
+
+from rtmpose.registry import KEYPOINT_CODECS
+from .base import BaseKeypointCodec
+from .simcc_decoding import get_simcc_maximum, refine_simcc_dark
+
+
+@KEYPOINT_CODECS.register_module()
+class SimCCLabel(BaseKeypointCodec):
+    """Encode keypoints as per-axis soft labels over sub-pixel bins.
+
+    Each input pixel is split into ``simcc_split_ratio`` (k) bins: an input
+    of (w, h) pixels gets Wx = round(w * k) x-bins and Wy = round(h * k)
+    y-bins, and bin j covers pixel position j / k.
+
+    Args:
+        input_size: (w, h) of the model input, pixels.
+        smoothing_type: ``'gaussian'`` (Gaussian soft labels) or
+            ``'standard'`` (one-hot with optional label smoothing).
+        sigma: Gaussian std in bins, one value or (sigma_x, sigma_y).
+        simcc_split_ratio: bins per pixel, k.
+        label_smooth_weight: probability mass spread uniformly over the other
+            bins; ``'standard'`` smoothing only.
+        normalize: divide Gaussian labels by sigma * sqrt(2 * pi), making
+            them a (truncated) probability density; the peak then is
+            1 / (sigma * sqrt(2 * pi)) instead of 1.
+        use_dark: refine decoded maxima to sub-bin precision with DARK.
+
+    Encoded (N instances, K keypoints):
+        keypoint_x_labels: (N, K, Wx) float32, all zero for weight-0
+            keypoints.
+        keypoint_y_labels: (N, K, Wy) float32, same layout.
+        keypoint_weights: (N, K) float32, the visibility for visible
+            keypoints inside the input, else 0.
+    """
+
+    label_mapping_table = dict(
+        keypoint_x_labels='keypoint_x_labels',
+        keypoint_y_labels='keypoint_y_labels',
+        keypoint_weights='keypoint_weights')
+
+    def __init__(self,
+                 input_size: Tuple[int, int],
+                 smoothing_type: str = 'gaussian',
+                 sigma: Union[float, Sequence[float]] = 6.0,
+                 simcc_split_ratio: float = 2.0,
+                 label_smooth_weight: float = 0.0,
+                 normalize: bool = True,
+                 use_dark: bool = False):
+        if smoothing_type not in ('gaussian', 'standard'):
+            raise ValueError("smoothing_type must be 'gaussian' or "
+                             f"'standard', got {smoothing_type!r}")
+        if smoothing_type == 'gaussian' and label_smooth_weight > 0:
+            raise ValueError('label_smooth_weight applies to '
+                             "smoothing_type='standard' only")
+        if not 0.0 <= label_smooth_weight < 1.0:
+            raise ValueError('label_smooth_weight must be in [0, 1), got '
+                             f'{label_smooth_weight}')
+        self.input_size = tuple(input_size)
+        self.smoothing_type = smoothing_type
+        sigma = np.broadcast_to(np.asarray(sigma, np.float32), (2, ))
+        self.sigma = sigma.copy()
+        self.simcc_split_ratio = float(simcc_split_ratio)
+        self.label_smooth_weight = float(label_smooth_weight)
+        self.normalize = normalize
+        self.use_dark = use_dark
+
+        w, h = self.input_size
+        self.num_bins = (int(round(w * self.simcc_split_ratio)),
+                         int(round(h * self.simcc_split_ratio)))
+        # Bin coordinates, reused by every encode call.
+        self._bins_x = np.arange(self.num_bins[0], dtype=np.float32)
+        self._bins_y = np.arange(self.num_bins[1], dtype=np.float32)
+        # Gaussian exponent factors -1 / (2 sigma^2) per axis.
+        self._gauss_coef = -0.5 / self.sigma**2
+        self._norm = self.sigma * math.sqrt(2 * math.pi)
+        # DARK smoothing kernel, odd, growing with sigma (as the reference).
+        self._blur_sizes = []
+        for s in self.sigma:
+            size = max(int((s * 20 - 7) // 3), 3)
+            self._blur_sizes.append(size - (size % 2 == 0))
+
+    def encode(self,
+               keypoints: np.ndarray,
+               keypoints_visible: Optional[np.ndarray] = None) -> dict:
+        """Keypoints (N, K, 2) pixels in input space, visibility (N, K)
+        -> labels and weights (see class docstring).
+
+        A keypoint counts as inside the input when its bin position
+        keypoint * k lies within [0, Wx - 1] x [0, Wy - 1].
+        """
+        keypoints = np.asarray(keypoints, dtype=np.float32)
+        if keypoints.ndim != 3 or keypoints.shape[-1] != 2:
+            raise ValueError('keypoints must be (N, K, 2), got '
+                             f'{keypoints.shape}')
+        if keypoints_visible is None:
+            keypoints_visible = np.ones(keypoints.shape[:2], np.float32)
+        keypoints_visible = np.asarray(keypoints_visible, dtype=np.float32)
+        if keypoints_visible.shape != keypoints.shape[:2]:
+            raise ValueError('keypoints_visible must be (N, K) = '
+                             f'{keypoints.shape[:2]}, got '
+                             f'{keypoints_visible.shape}')
+
+        mu = keypoints * np.float32(self.simcc_split_ratio)
+        wx, wy = self.num_bins
+        keep = ((keypoints_visible >= 0.5) & (mu[..., 0] >= 0)
+                & (mu[..., 0] <= wx - 1) & (mu[..., 1] >= 0)
+                & (mu[..., 1] <= wy - 1))
+        weights = np.where(keep, keypoints_visible, 0).astype(np.float32)
+
+        if self.smoothing_type == 'gaussian':
+            x_labels = self._gaussian(mu[..., 0], self._bins_x, 0, keep)
+            y_labels = self._gaussian(mu[..., 1], self._bins_y, 1, keep)
+        else:
+            x_labels = self._standard(mu[..., 0], wx, keep)
+            y_labels = self._standard(mu[..., 1], wy, keep)
+        return dict(
+            keypoint_x_labels=x_labels,
+            keypoint_y_labels=y_labels,
+            keypoint_weights=weights)
+
+    def _gaussian(self, mu: np.ndarray, bins: np.ndarray, axis: int,
+                  keep: np.ndarray) -> np.ndarray:
+        """Gaussian over ``bins`` centred at ``mu`` (N, K) -> (N, K, W);
+        all-zero rows where ``keep`` is False."""
+        diff = bins - mu[..., None]
+        labels = np.exp(diff * diff * np.float32(self._gauss_coef[axis]))
+        labels *= keep[..., None]
+        if self.normalize:
+            labels /= self._norm[axis]
+        return labels
+
+    def _standard(self, mu: np.ndarray, num_bins: int,
+                  keep: np.ndarray) -> np.ndarray:
+        """One-hot at the nearest bin with label smoothing -> (N, K, W)."""
+        n, k = mu.shape
+        off = self.label_smooth_weight / max(num_bins - 1, 1)
+        labels = np.full((n, k, num_bins), off, np.float32)
+        idx = np.clip(np.round(mu).astype(np.int64), 0, num_bins - 1)
+        np.put_along_axis(labels, idx[..., None],
+                          np.float32(1 - self.label_smooth_weight), -1)
+        labels[~keep] = 0
+        return labels
+
+    def decode(self, simcc_x: np.ndarray,
+               simcc_y: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+        """Responses (N, K, Wx), (N, K, Wy) -> keypoints (N, K, 2) pixels in
+        input space and scores (N, K); keypoints with score <= 0 are -1."""
+        simcc_x = np.asarray(simcc_x, dtype=np.float32)
+        simcc_y = np.asarray(simcc_y, dtype=np.float32)
+        locs, scores = get_simcc_maximum(simcc_x, simcc_y)
+        if self.use_dark:
+            locs[..., 0] = refine_simcc_dark(locs[..., 0], simcc_x,
+                                             self._blur_sizes[0])
+            locs[..., 1] = refine_simcc_dark(locs[..., 1], simcc_y,
+                                             self._blur_sizes[1])
+        keypoints = locs / np.float32(self.simcc_split_ratio)
+        keypoints[scores <= 0] = -1
+        return keypoints, scores
+
+    def __repr__(self) -> str:
+        return (f'{type(self).__name__}(input_size={self.input_size}, '
+                f'smoothing_type={self.smoothing_type!r}, '
+                f'sigma={tuple(float(s) for s in self.sigma)}, '
+                f'simcc_split_ratio={self.simcc_split_ratio}, '
+                f'label_smooth_weight={self.label_smooth_weight}, '
+                f'normalize={self.normalize}, use_dark={self.use_dark})')

@@ -1,0 +1,268 @@
+"""COCO keypoint AP/AR of top-down predictions (xtcocotools ``COCOeval``)."""
+import contextlib
+import io
+import json
+import os
+import os.path as osp
+import tempfile
+from collections import OrderedDict, defaultdict
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+from mmengine.evaluator import BaseMetric
+from mmengine.logging import print_log
+from mmengine.structures import BaseDataElement
+from xtcocotools.coco import COCO
+from xtcocotools.cocoeval import COCOeval
+
+from rtmpose.datasets.coco_api import coco_from_dict, load_coco
+from rtmpose.registry import METRICS
+from ..functional import oks_nms, soft_oks_nms
+
+STAT_NAMES = ('AP', 'AP .5', 'AP .75', 'AP (M)', 'AP (L)', 'AR', 'AR .5',
+              'AR .75', 'AR (M)', 'AR (L)')
+SCORE_MODES = ('bbox', 'bbox_keypoint', 'keypoint')
+NMS_MODES = ('oks_nms', 'soft_oks_nms', 'none')
+
+
+def _to_numpy(value) -> np.ndarray:
+    if hasattr(value, 'detach'):
+        value = value.detach().cpu().numpy()
+    return np.asarray(value)
+
+
+@METRICS.register_module()
+class CocoMetric(BaseMetric):
+    """COCO keypoint evaluation (OKS-based AP and AR).
+
+    Per image, each predicted instance gets a score (``score_mode``):
+    ``'bbox'`` the box score, ``'keypoint'`` the mean of its keypoint scores
+    above ``keypoint_score_thr`` (0 when none is), ``'bbox_keypoint'`` their
+    product. Duplicates are suppressed with OKS-NMS (``nms_mode``), then
+    ``COCOeval`` runs with the OKS sigmas of ``dataset_meta``.
+
+    Args:
+        ann_file: COCO-format ground truth. Read at evaluation time, so it may
+            be written after the metric is built. None: build the ground
+            truth from the samples' ``raw_ann_info`` (top-down samples from
+            annotated boxes).
+        use_area: normalise OKS by the GT ``area`` (else by 0.53 x the GT
+            box area, as xtcocotools does).
+        iou_type: only ``'keypoints'``.
+        score_mode: ``'bbox'``, ``'bbox_keypoint'`` or ``'keypoint'``.
+        keypoint_score_thr: keypoint scores above it enter the instance score.
+        nms_mode: ``'oks_nms'``, ``'soft_oks_nms'`` or ``'none'``.
+        nms_thr: OKS threshold of the NMS.
+        format_only: only write the results file (needs ``outfile_prefix``)
+            and return no metrics, e.g. for a test server.
+        outfile_prefix: write results to ``{outfile_prefix}.keypoints.json``
+            (COCO results format); None: a temporary file.
+        collect_device, prefix: as mmengine's ``BaseMetric``; the keys are
+            ``'coco/AP'``, ``'coco/AP .5'``, ... with the default prefix.
+
+    Data samples must carry ``pred_instances.keypoints`` (N, K, 2) image
+    pixels and ``keypoint_scores`` (N, K), ``id``, ``img_id`` and optionally
+    ``category_id`` (default 1), box scores (``pred_instances.bbox_scores``,
+    else ``gt_instances.bbox_scores``, else 1) and ``gt_instances.
+    bbox_scales`` (N, 2) whose product is the instance area used by the NMS
+    (else the keypoints' extent).
+    """
+
+    default_prefix: Optional[str] = 'coco'
+
+    def __init__(self,
+                 ann_file: Optional[str] = None,
+                 use_area: bool = True,
+                 iou_type: str = 'keypoints',
+                 score_mode: str = 'bbox_keypoint',
+                 keypoint_score_thr: float = 0.2,
+                 nms_mode: str = 'oks_nms',
+                 nms_thr: float = 0.9,
+                 format_only: bool = False,
+                 outfile_prefix: Optional[str] = None,
+                 collect_device: str = 'cpu',
+                 prefix: Optional[str] = None):
+        super().__init__(collect_device=collect_device, prefix=prefix)
+        if iou_type != 'keypoints':
+            raise ValueError(f"CocoMetric: iou_type must be 'keypoints', got "
+                             f'{iou_type!r}')
+        if score_mode not in SCORE_MODES:
+            raise ValueError(f'CocoMetric: score_mode must be one of '
+                             f'{SCORE_MODES}, got {score_mode!r}')
+        if nms_mode not in NMS_MODES:
+            raise ValueError(f'CocoMetric: nms_mode must be one of '
+                             f'{NMS_MODES}, got {nms_mode!r}')
+        if format_only and outfile_prefix is None:
+            raise ValueError('CocoMetric: format_only=True needs '
+                             'outfile_prefix, or the results would be lost')
+        self.ann_file = ann_file
+        self.use_area = use_area
+        self.iou_type = iou_type
+        self.score_mode = score_mode
+        self.keypoint_score_thr = keypoint_score_thr
+        self.nms_mode = nms_mode
+        self.nms_thr = nms_thr
+        self.format_only = format_only
+        self.outfile_prefix = outfile_prefix
+
+    def process(self, data_batch, data_samples: Sequence) -> None:
+        """Keep the predictions (and, without ann_file, the GT) per sample."""
+        for sample in data_samples:
+            if isinstance(sample, BaseDataElement):
+                sample = sample.to_dict()
+            pred = sample['pred_instances']
+            keypoints = _to_numpy(pred['keypoints']).astype(np.float32)
+            num = len(keypoints)
+            scores = _to_numpy(pred['keypoint_scores']).astype(np.float32)
+            gt = sample.get('gt_instances', {})
+            if 'bbox_scores' in pred:
+                bbox_scores = _to_numpy(pred['bbox_scores'])
+            elif 'bbox_scores' in gt:
+                bbox_scores = _to_numpy(gt['bbox_scores'])
+            else:
+                bbox_scores = np.ones(num)
+            if 'bbox_scales' in gt:
+                areas = np.prod(_to_numpy(gt['bbox_scales']), axis=-1)
+            else:
+                extent = keypoints.max(1) - keypoints.min(1)
+                areas = extent[:, 0] * extent[:, 1]
+            record = dict(
+                id=sample['id'],
+                img_id=sample['img_id'],
+                category_id=sample.get('category_id', 1),
+                keypoints=keypoints,
+                keypoint_scores=scores,
+                bbox_scores=bbox_scores.astype(np.float32).reshape(num),
+                areas=areas.astype(np.float32).reshape(num))
+            if self.ann_file is None:
+                if 'raw_ann_info' not in sample:
+                    raise KeyError(
+                        f'CocoMetric(ann_file=None) builds the ground truth '
+                        f'from raw_ann_info, missing in sample id '
+                        f'{sample["id"]} (img_id {sample["img_id"]}); set '
+                        f'ann_file (needed for detector boxes)')
+                record['gt'] = dict(
+                    img_id=sample['img_id'],
+                    ori_shape=tuple(sample['ori_shape']),
+                    raw_ann_info=sample['raw_ann_info'])
+            self.results.append(record)
+
+    def compute_metrics(self, results: list) -> Dict[str, float]:
+        if self.dataset_meta is None or 'sigmas' not in self.dataset_meta:
+            raise ValueError('CocoMetric needs dataset_meta with sigmas (set '
+                             'by the runner from the dataset metainfo)')
+        sigmas = np.asarray(self.dataset_meta['sigmas'])
+        num_kpts = len(sigmas)
+        for record in results:
+            if record['keypoints'].shape[1:] != (num_kpts, 2):
+                raise ValueError(
+                    f'CocoMetric: sample id {record["id"]} has predicted '
+                    f'keypoints of shape {record["keypoints"].shape}, but '
+                    f'dataset {self.dataset_meta.get("dataset_name")!r} has '
+                    f'{num_kpts} keypoints (N, {num_kpts}, 2 expected)')
+
+        coco_gt = (load_coco(self.ann_file) if self.ann_file is not None else
+                   self._gt_from_samples(results))
+        dets = self._select_instances(results, sigmas)
+        unknown = {d['image_id'] for d in dets} - set(coco_gt.getImgIds())
+        if unknown:
+            raise ValueError(
+                f'CocoMetric: predictions for image ids {sorted(unknown)[:5]} '
+                f'absent from the ground truth ({self.ann_file or "samples"})')
+
+        with tempfile.TemporaryDirectory() as tmp_dir:
+            prefix = self.outfile_prefix or osp.join(tmp_dir, 'results')
+            res_file = f'{prefix}.keypoints.json'
+            if osp.dirname(res_file):
+                os.makedirs(osp.dirname(res_file), exist_ok=True)
+            with open(res_file, 'w') as f:
+                json.dump(dets, f)
+            if self.format_only:
+                print_log(f'results written to {res_file}', logger='current')
+                return {}
+            return self._evaluate(coco_gt, dets, sigmas)
+
+    def _gt_from_samples(self, results: list) -> COCO:
+        images, anns, cat_ids = {}, {}, set()
+        for record in results:
+            gt = record['gt']
+            height, width = gt['ori_shape'][:2]
+            images[gt['img_id']] = dict(
+                id=gt['img_id'], width=width, height=height)
+            raw = gt['raw_ann_info']
+            for ann in raw if isinstance(raw, list) else [raw]:
+                anns[ann['id']] = ann
+                cat_ids.add(ann.get('category_id', 1))
+        data = dict(
+            images=list(images.values()),
+            annotations=list(anns.values()),
+            categories=[dict(id=c, name=str(c)) for c in sorted(cat_ids)])
+        return coco_from_dict(data, 'ground truth from raw_ann_info')
+
+    def _instance_score(self, kpt_scores: np.ndarray,
+                        bbox_score: float) -> float:
+        valid = kpt_scores[kpt_scores > self.keypoint_score_thr]
+        kpt_score = float(valid.mean()) if valid.size else 0.0
+        if self.score_mode == 'bbox':
+            return float(bbox_score)
+        if self.score_mode == 'keypoint':
+            return kpt_score
+        return float(bbox_score) * kpt_score
+
+    def _select_instances(self, results: list, sigmas: np.ndarray) -> List:
+        """Score, de-duplicate and NMS per image -> COCO result entries."""
+        per_image = defaultdict(dict)
+        for record in results:
+            for i, kpts in enumerate(record['keypoints']):
+                scores = record['keypoint_scores'][i]
+                # Distributed samplers pad with repeated samples: one entry
+                # per (sample id, instance).
+                per_image[record['img_id']].setdefault(
+                    (record['id'], i),
+                    dict(
+                        keypoints=np.concatenate([kpts, scores[:, None]], 1),
+                        score=self._instance_score(
+                            scores, record['bbox_scores'][i]),
+                        area=float(record['areas'][i]),
+                        category_id=record['category_id']))
+
+        dets = []
+        for img_id in sorted(per_image):
+            instances = list(per_image[img_id].values())
+            if self.nms_mode == 'oks_nms':
+                keep = oks_nms(instances, self.nms_thr, sigmas)
+            elif self.nms_mode == 'soft_oks_nms':
+                keep = soft_oks_nms(instances, self.nms_thr, sigmas)
+            else:
+                keep = range(len(instances))
+            for k in keep:
+                inst = instances[k]
+                dets.append(
+                    dict(
+                        image_id=img_id,
+                        category_id=inst['category_id'],
+                        keypoints=inst['keypoints'].reshape(-1).tolist(),
+                        score=inst['score']))
+        return dets
+
+    def _evaluate(self, coco_gt: COCO, dets: List[dict],
+                  sigmas: np.ndarray) -> Dict[str, float]:
+        if not dets:
+            print_log('CocoMetric: no predictions; all metrics are 0',
+                      logger='current')
+            return OrderedDict((name, 0.0) for name in STAT_NAMES)
+        log = io.StringIO()
+        with contextlib.redirect_stdout(log):
+            coco_dt = coco_gt.loadRes(dets)
+            coco_eval = COCOeval(
+                coco_gt, coco_dt, 'keypoints', sigmas, use_area=self.use_area)
+            coco_eval.params.useSegm = None
+            coco_eval.evaluate()
+            coco_eval.accumulate()
+            coco_eval.summarize()
+        summary = [line for line in log.getvalue().splitlines()
+                   if 'Average' in line]
+        print_log('\n' + '\n'.join(summary), logger='current')
+        return OrderedDict(
+            (name, float(value))
+            for name, value in zip(STAT_NAMES, coco_eval.stats))

@@ -1,0 +1,3 @@
+from .rtmcc_head import RTMCCHead
+
+__all__ = ['RTMCCHead']

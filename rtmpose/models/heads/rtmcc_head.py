@@ -1,0 +1,208 @@
+"""RTMCC head: SimCC coordinate classification refined by a GAU."""
+from typing import List, Optional, Sequence, Tuple
+
+import torch
+import torch.nn as nn
+from mmengine.model import BaseModule
+from mmengine.structures import InstanceData
+from torch import Tensor
+
+from rtmpose.registry import KEYPOINT_CODECS, MODELS
+from ..utils import (RTMCCBlock, ScaleNorm, flip_back_simcc,
+                     simcc_pck_accuracy)
+
+_GAU_DEFAULTS = dict(
+    hidden_dims=256,
+    s=128,
+    expansion_factor=2,
+    dropout_rate=0.,
+    drop_path=0.,
+    act_fn='ReLU',
+    use_rel_bias=False,
+    pos_enc=False)
+
+
+def _gather_labels(batch_data_samples: list, key: str) -> Tensor:
+    """Concatenate ``gt_instance_labels.<key>`` over the batch (dim 0)."""
+    values = []
+    for i, sample in enumerate(batch_data_samples):
+        labels = sample.get('gt_instance_labels')
+        if labels is None or key not in labels:
+            raise KeyError(f'RTMCCHead.loss: data sample {i} has no '
+                           f'gt_instance_labels.{key} (is GenerateTarget '
+                           'with a SimCCLabel encoder in the pipeline?)')
+        values.append(torch.as_tensor(labels.get(key)))
+    return torch.cat(values)
+
+
+@MODELS.register_module()
+class RTMCCHead(BaseModule):
+    """Top-down head of RTMPose.
+
+    (N, C, h, w) last backbone map -> ``final_layer`` conv to K channels ->
+    flatten to K tokens of h*w -> ScaleNorm + Linear to ``hidden_dims`` ->
+    :class:`RTMCCBlock` -> ``cls_x`` / ``cls_y`` linear classifiers over
+    ``W*k`` and ``H*k`` bins.
+
+    Args:
+        in_channels (int): Channels C of the input map.
+        out_channels (int): Number of keypoints K.
+        input_size (tuple[int, int]): (W, H) input image size in pixels.
+        in_featuremap_size (tuple[int, int]): (w, h) of the input map.
+        simcc_split_ratio (float): Bins per pixel k.
+        final_layer_kernel_size (int): Kernel of ``final_layer``.
+        gau_cfg (dict): ``hidden_dims, s, expansion_factor, dropout_rate,
+            drop_path, act_fn, use_rel_bias, pos_enc``; missing keys take
+            the defaults in the signature.
+        loss (dict): Loss config (MODELS).
+        decoder (dict, optional): Codec config (KEYPOINT_CODECS) used by
+            :meth:`predict`.
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 out_channels: int,
+                 input_size: Tuple[int, int],
+                 in_featuremap_size: Tuple[int, int],
+                 simcc_split_ratio: float = 2.0,
+                 final_layer_kernel_size: int = 1,
+                 gau_cfg: Optional[dict] = None,
+                 loss: dict = dict(
+                     type='KLDiscretLoss', use_target_weight=True),
+                 decoder: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None) -> None:
+        if init_cfg is None:
+            init_cfg = [
+                dict(type='Normal', layer=['Conv2d'], std=0.001),
+                dict(type='Constant', layer='BatchNorm2d', val=1),
+                dict(type='Normal', layer=['Linear'], std=0.01, bias=0),
+            ]
+        super().__init__(init_cfg=init_cfg)
+        if not isinstance(in_channels, int):
+            raise TypeError(f'RTMCCHead: in_channels must be an int (one '
+                            f'input map), got {in_channels!r}')
+        unknown = set(gau_cfg or {}) - set(_GAU_DEFAULTS)
+        if unknown:
+            raise KeyError(f'RTMCCHead: unknown gau_cfg keys {sorted(unknown)}'
+                           f'; expected a subset of {sorted(_GAU_DEFAULTS)}')
+        gau = {**_GAU_DEFAULTS, **(gau_cfg or {})}
+
+        self.in_channels = in_channels
+        self.out_channels = out_channels
+        self.input_size = tuple(input_size)
+        self.in_featuremap_size = tuple(in_featuremap_size)
+        self.simcc_split_ratio = simcc_split_ratio
+
+        self.loss_module = MODELS.build(loss)
+        self.decoder = (
+            KEYPOINT_CODECS.build(decoder) if decoder is not None else None)
+
+        self.final_layer = nn.Conv2d(
+            in_channels,
+            out_channels,
+            final_layer_kernel_size,
+            padding=final_layer_kernel_size // 2)
+        flatten_dims = self.in_featuremap_size[0] * self.in_featuremap_size[1]
+        hidden = gau['hidden_dims']
+        self.mlp = nn.Sequential(
+            ScaleNorm(flatten_dims), nn.Linear(flatten_dims, hidden,
+                                               bias=False))
+        self.gau = RTMCCBlock(
+            out_channels,
+            hidden,
+            hidden,
+            s=gau['s'],
+            expansion_factor=gau['expansion_factor'],
+            dropout_rate=gau['dropout_rate'],
+            drop_path=gau['drop_path'],
+            act_fn=gau['act_fn'],
+            use_rel_bias=gau['use_rel_bias'],
+            pos_enc=gau['pos_enc'])
+        self.cls_x = nn.Linear(
+            hidden, int(self.input_size[0] * simcc_split_ratio), bias=False)
+        self.cls_y = nn.Linear(
+            hidden, int(self.input_size[1] * simcc_split_ratio), bias=False)
+
+    def forward(self, feats: Sequence[Tensor]) -> Tuple[Tensor, Tensor]:
+        """Last map (N, C, h, w) of ``feats`` -> pred_x (N, K, W*k),
+        pred_y (N, K, H*k) logits."""
+        x = feats[-1]
+        w, h = self.in_featuremap_size
+        if x.shape[-2:] != (h, w):
+            raise ValueError(f'RTMCCHead: input map is {tuple(x.shape[-2:])}'
+                             f' (h, w) but in_featuremap_size={(w, h)} (w, h)')
+        x = self.final_layer(x).flatten(2)
+        x = self.gau(self.mlp(x))
+        return self.cls_x(x), self.cls_y(x)
+
+    def loss(self,
+             feats: Sequence[Tensor],
+             batch_data_samples: list,
+             train_cfg: Optional[dict] = None) -> dict:
+        """KL loss against ``gt_instance_labels`` and an argmax PCK.
+
+        Returns:
+            dict: ``loss_kpt`` (scalar) and ``acc_pose`` (scalar, logged).
+        """
+        pred_x, pred_y = self.forward(feats)
+        gt_x, gt_y, weights = (
+            _gather_labels(batch_data_samples, key).to(pred_x)
+            for key in ('keypoint_x_labels', 'keypoint_y_labels',
+                        'keypoint_weights'))
+        loss = self.loss_module((pred_x, pred_y), (gt_x, gt_y), weights)
+        acc = simcc_pck_accuracy(pred_x, pred_y, gt_x, gt_y, weights,
+                                 self.input_size, self.simcc_split_ratio)
+        return dict(loss_kpt=loss, acc_pose=acc)
+
+    def predict(self,
+                feats,
+                batch_data_samples: list,
+                test_cfg: Optional[dict] = None) -> List[InstanceData]:
+        """Decode keypoints in input space.
+
+        Args:
+            feats: tuple of maps, or ``[feats, feats_of_flipped_input]``
+                when ``test_cfg['flip_test']``.
+            batch_data_samples (list): data samples; flip test reads
+                ``metainfo['flip_indices']`` of the first one.
+            test_cfg (dict): ``flip_test`` (bool), ``output_heatmaps`` (bool:
+                also return the averaged vectors as ``keypoint_x_labels``
+                (1, K, W*k) and ``keypoint_y_labels`` (1, K, H*k)).
+
+        Returns:
+            list[InstanceData]: per sample ``keypoints`` (1, K, 2) input
+            pixels and ``keypoint_scores`` (1, K), numpy.
+        """
+        test_cfg = test_cfg or {}
+        if self.decoder is None:
+            raise RuntimeError('RTMCCHead.predict needs a decoder; set '
+                               '`decoder=<codec cfg>` in the head config')
+        if test_cfg.get('flip_test', False):
+            feats, feats_flip = feats
+            pred_x, pred_y = self.forward(feats)
+            flip_x, flip_y = self.forward(feats_flip)
+            metainfo = batch_data_samples[0].metainfo
+            if 'flip_indices' not in metainfo:
+                raise KeyError('RTMCCHead: flip_test needs '
+                               "metainfo['flip_indices'] in the data samples")
+            flip_x, flip_y = flip_back_simcc(flip_x, flip_y,
+                                             metainfo['flip_indices'],
+                                             self.simcc_split_ratio)
+            pred_x = (pred_x + flip_x) * 0.5
+            pred_y = (pred_y + flip_y) * 0.5
+        else:
+            pred_x, pred_y = self.forward(feats)
+
+        simcc_x = pred_x.detach().cpu().numpy()
+        simcc_y = pred_y.detach().cpu().numpy()
+        keypoints, scores = self.decoder.decode(simcc_x, simcc_y)
+        preds = []
+        for i in range(len(keypoints)):
+            inst = InstanceData(
+                keypoints=keypoints[i:i + 1],
+                keypoint_scores=scores[i:i + 1])
+            if test_cfg.get('output_heatmaps', False):
+                inst.keypoint_x_labels = simcc_x[i:i + 1]
+                inst.keypoint_y_labels = simcc_y[i:i + 1]
+            preds.append(inst)
+        return preds

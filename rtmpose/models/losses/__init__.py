@@ -1,0 +1,3 @@
+from .kl_discret_loss import KLDiscretLoss
+
+__all__ = ['KLDiscretLoss']

@@ -1,0 +1,133 @@
+"""Top-down pose estimator: backbone (+ neck) + head on person crops."""
+from typing import List, Optional, Union
+
+import numpy as np
+import torch
+from mmengine.model import BaseModel
+from mmengine.structures import InstanceData
+from torch import Tensor
+
+from rtmpose.registry import MODELS
+
+
+def input_to_image_coords(keypoints: np.ndarray, metainfo: dict) -> np.ndarray:
+    """Map (..., 2) input-space pixels of a crop to original image pixels.
+
+    Uses ``input_center`` (2,), ``input_scale`` (2,) (w, h) and
+    ``input_size`` (w, h) from the crop's metainfo, and ``input_udp``:
+    non-UDP inverts ``in = (img - c) * size / scale + size / 2``; UDP
+    measures sizes as ``size - 1``: ``in = (img - c) * (size - 1) / scale
+    + (size - 1) / 2``.
+    """
+    for key in ('input_center', 'input_scale', 'input_size'):
+        if key not in metainfo:
+            raise KeyError(f'TopdownPoseEstimator: metainfo lacks {key!r} '
+                           '(set by TopdownAffine, packed by PackPoseInputs)')
+    center = np.asarray(metainfo['input_center'], dtype=np.float32)
+    scale = np.asarray(metainfo['input_scale'], dtype=np.float32)
+    size = np.asarray(metainfo['input_size'], dtype=np.float32)
+    if metainfo.get('input_udp', False):
+        return (keypoints - (size - 1) / 2) * scale / (size - 1) + center
+    return keypoints * scale / size + center - scale / 2
+
+
+@MODELS.register_module()
+class TopdownPoseEstimator(BaseModel):
+    """Backbone, optional neck and a keypoint head.
+
+    ``forward(inputs, data_samples, mode)`` with inputs (N, 3, H, W)
+    normalised crops:
+
+    - ``'tensor'``: the head's raw outputs;
+    - ``'loss'``: dict of losses from ``head.loss``;
+    - ``'predict'``: the data samples with ``pred_instances``: ``keypoints``
+      (1, K, 2) ORIGINAL image pixels, ``keypoint_scores`` (1, K), and the
+      ``bboxes`` / ``bbox_scores`` of ``gt_instances``.
+
+    ``test_cfg=dict(flip_test=True)`` also runs the horizontally flipped
+    crops; the head undoes the flip and averages.
+
+    Args:
+        backbone, neck, head (dict): MODELS configs (neck optional).
+        train_cfg, test_cfg (dict, optional): passed to the head.
+        data_preprocessor (dict, optional): e.g. PoseDataPreprocessor cfg.
+        metainfo (dict, optional): dataset meta (kept for visualisation).
+    """
+
+    def __init__(self,
+                 backbone: dict,
+                 neck: Optional[dict] = None,
+                 head: Optional[dict] = None,
+                 train_cfg: Optional[dict] = None,
+                 test_cfg: Optional[dict] = None,
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None,
+                 metainfo: Optional[dict] = None) -> None:
+        super().__init__(
+            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.metainfo = metainfo
+        self.train_cfg = dict(train_cfg or {})
+        self.test_cfg = dict(test_cfg or {})
+        self.backbone = MODELS.build(backbone)
+        self.neck = MODELS.build(neck) if neck is not None else None
+        self.head = MODELS.build(head) if head is not None else None
+
+    def extract_feat(self, inputs: Tensor) -> tuple:
+        """(N, 3, H, W) -> tuple of feature maps."""
+        feats = self.backbone(inputs)
+        if self.neck is not None:
+            feats = self.neck(feats)
+        return feats
+
+    def forward(self,
+                inputs: Tensor,
+                data_samples: Optional[list] = None,
+                mode: str = 'tensor') -> Union[dict, list, tuple]:
+        if mode == 'loss':
+            return self.loss(inputs, data_samples)
+        if mode == 'predict':
+            return self.predict(inputs, data_samples)
+        if mode == 'tensor':
+            feats = self.extract_feat(inputs)
+            return self.head.forward(feats) if self.head is not None \
+                else feats
+        raise ValueError(f'TopdownPoseEstimator: invalid mode {mode!r}; '
+                         "expected 'loss', 'predict' or 'tensor'")
+
+    def loss(self, inputs: Tensor, data_samples: list) -> dict:
+        """Losses (and logged accuracies) of the head on a batch."""
+        return self.head.loss(
+            self.extract_feat(inputs), data_samples, train_cfg=self.train_cfg)
+
+    def predict(self, inputs: Tensor, data_samples: list) -> list:
+        """Predict keypoints in original image pixels (see class doc)."""
+        if self.head is None:
+            raise RuntimeError('TopdownPoseEstimator.predict needs a head')
+        if self.test_cfg.get('flip_test', False):
+            # One backbone pass over both views; in eval mode every sample
+            # is processed independently, so this equals two passes.
+            both = self.extract_feat(torch.cat([inputs, inputs.flip(-1)]))
+            n = inputs.shape[0]
+            feats = [tuple(f[:n] for f in both), tuple(f[n:] for f in both)]
+        else:
+            feats = self.extract_feat(inputs)
+        preds = self.head.predict(feats, data_samples, test_cfg=self.test_cfg)
+        return self.add_pred_to_datasample(preds, data_samples)
+
+    @staticmethod
+    def add_pred_to_datasample(preds: List[InstanceData],
+                               data_samples: list) -> list:
+        """Move input-space predictions to image pixels and attach them."""
+        if len(preds) != len(data_samples):
+            raise ValueError(f'TopdownPoseEstimator: {len(preds)} predictions'
+                             f' for {len(data_samples)} data samples')
+        for pred, sample in zip(preds, data_samples):
+            pred.keypoints = input_to_image_coords(
+                np.asarray(pred.keypoints), sample.metainfo)
+            gt = sample.get('gt_instances')
+            if gt is not None:
+                for key in ('bboxes', 'bbox_scores'):
+                    if key in gt:
+                        pred.set_field(gt.get(key), key)
+            sample.pred_instances = pred
+        return data_samples

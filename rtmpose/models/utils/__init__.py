@@ -1,0 +1,11 @@
+from .rtmcc_block import RTMCCBlock, rotary_position_encoding
+from .scale import Scale
+from .scale_norm import ScaleNorm
+from .simcc_accuracy import simcc_argmax_coords, simcc_pck_accuracy
+from .simcc_flip import flip_back_simcc, shift_bins
+
+__all__ = [
+    'RTMCCBlock', 'rotary_position_encoding', 'Scale', 'ScaleNorm',
+    'simcc_argmax_coords', 'simcc_pck_accuracy', 'flip_back_simcc',
+    'shift_bins'
+]

@@ -1,0 +1,36 @@
+from setuptools import find_packages, setup
+
+
+def read_requirements(path='requirements.txt'):
+    with open(path) as f:
+        return [
+            line.split('#')[0].strip() for line in f
+            if line.split('#')[0].strip()
+        ]
+
+
+def read_version():
+    scope = {}
+    with open('rtmpose/version.py') as f:
+        exec(f.read(), scope)
+    return scope['__version__']
+
+
+setup(
+    name='rtmpose',
+    version=read_version(),
+    description='Config-driven training toolbox for real-time top-down 2D '
+    'pose estimation (RTMPose, ViTPose) on MMEngine',
+    long_description=open('README.md').read(),
+    long_description_content_type='text/markdown',
+    packages=find_packages(include=['rtmpose', 'rtmpose.*']),
+    python_requires='>=3.8',
+    install_requires=read_requirements(),
+    extras_require={
+        'tests': ['pytest>=7'],
+        # torchvision must match the torch build; its CUDA wheels break on a
+        # CPU-only torch, so it is never required.
+        'detectors': ['torchvision'],
+    },
+    zip_safe=False,
+)

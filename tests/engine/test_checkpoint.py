@@ -1,0 +1,160 @@
+import os
+
+import numpy as np
+import pytest
+import torch
+from mmengine.fileio import get_file_backend
+from mmengine.logging import HistoryBuffer
+from torch import nn
+
+from rtmpose.engine import checkpoint as ckpt_io
+from rtmpose.engine.hooks import PlainCheckpointHook
+from rtmpose.engine.pretrained_init import PretrainedInit
+
+
+def _model():
+    torch.manual_seed(0)
+    return nn.Sequential(
+        nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.Flatten(), nn.Linear(4, 2))
+
+
+def _published(model):
+    """A file laid out like a published mmpose checkpoint."""
+    return {
+        'meta': {
+            'epoch': 420,
+            'mmengine_version': '0.4.0',
+            'dataset_meta': {
+                'sigmas': np.array([0.026, 0.025], dtype=np.float32),
+                'joint_weights': np.ones(2),
+                'num_keypoints': np.int64(2),
+                'flip_indices': [1, 0],
+            },
+        },
+        'state_dict': {f'backbone.{k}': v
+                       for k, v in model.state_dict().items()},
+    }
+
+
+def test_published_checkpoint_loads_safely(tmp_path):
+    src = _model()
+    path = str(tmp_path / 'published.pth')
+    torch.save(_published(src), path)
+
+    loaded = ckpt_io.load_checkpoint(path)
+    assert loaded['meta']['dataset_meta']['sigmas'].dtype == np.float32
+    dst = nn.Sequential(
+        nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.Flatten(), nn.Linear(4, 2))
+    report = ckpt_io.load_state_dict(
+        dst, ckpt_io.revise_state_dict(loaded['state_dict'], 'backbone.'))
+    assert len(report['matched']) == len(src.state_dict())
+    for key, value in src.state_dict().items():
+        assert torch.equal(dst.state_dict()[key], value)
+
+
+def test_pretrained_init_with_prefix(tmp_path):
+    src = _model()
+    path = str(tmp_path / 'published.pth')
+    torch.save(_published(src), path)
+    dst = _model()
+    with torch.no_grad():
+        for p in dst.parameters():
+            p.zero_()
+    PretrainedInit(checkpoint=path, prefix='backbone.')(dst)
+    assert torch.equal(dst[0].weight, src[0].weight)
+
+
+def test_strict_loading_names_missing_and_unexpected_keys(tmp_path):
+    state = dict(_model().state_dict())
+    state.pop('3.bias')
+    state['extra.weight'] = torch.zeros(1)
+    with pytest.raises(RuntimeError, match=r'missing: 3\.bias') as err:
+        ckpt_io.load_state_dict(_model(), state, strict=True)
+    assert 'extra.weight' in str(err.value)
+    # non-strict copies what matches and reports the rest
+    report = ckpt_io.load_state_dict(_model(), state, strict=False)
+    assert report['missing'] == ['3.bias']
+    assert report['unexpected'] == ['extra.weight']
+
+
+def test_shape_mismatch_is_reported():
+    state = dict(_model().state_dict())
+    state['3.weight'] = torch.zeros(5, 4)
+    with pytest.raises(RuntimeError, match=r'3\.weight: checkpoint \(5, 4\)'):
+        ckpt_io.load_state_dict(_model(), state)
+
+
+def test_pickled_callable_is_refused(tmp_path):
+    path = str(tmp_path / 'evil.pth')
+    torch.save({'state_dict': _model().state_dict(), 'hook': os.system}, path)
+    with pytest.raises(ckpt_io.UnsafeCheckpointError, match='system'):
+        ckpt_io.load_checkpoint(path)
+
+
+class _Payload:
+
+    def __reduce__(self):
+        return (print, ('pwned', ))
+
+
+def test_reduce_payload_is_refused(tmp_path):
+    path = str(tmp_path / 'evil2.pth')
+    with open(path, 'wb') as f:
+        torch.save({'x': _Payload()}, f)
+    with pytest.raises(ckpt_io.UnsafeCheckpointError, match='print'):
+        ckpt_io.load_checkpoint(path)
+
+
+def test_missing_and_garbage_files(tmp_path):
+    with pytest.raises(FileNotFoundError, match='nope.pth'):
+        ckpt_io.load_checkpoint(str(tmp_path / 'nope.pth'))
+    garbage = tmp_path / 'garbage.pth'
+    garbage.write_bytes(b'not a checkpoint')
+    with pytest.raises(RuntimeError, match='garbage.pth'):
+        ckpt_io.load_checkpoint(str(garbage))
+
+
+def test_checkpoint_without_weights_is_explained():
+    with pytest.raises(KeyError, match='state_dict'):
+        ckpt_io.get_state_dict({'meta': {}, 'optimizer': {}})
+
+
+def test_atomic_write_keeps_old_file_on_failure(tmp_path, monkeypatch):
+    ckpt_io.install()
+    path = tmp_path / 'ckpt.pth'
+    backend = get_file_backend(str(path))
+    assert isinstance(backend, ckpt_io.AtomicLocalBackend)
+    backend.put(b'old', str(path))
+
+    def broken_replace(src, dst):
+        raise OSError('disk full')
+
+    monkeypatch.setattr(os, 'replace', broken_replace)
+    with pytest.raises(OSError):
+        backend.put(b'new and longer', str(path))
+    monkeypatch.undo()
+    assert path.read_bytes() == b'old'
+    assert sorted(os.listdir(tmp_path)) == ['ckpt.pth']
+
+
+def test_message_hub_buffers_survive_safe_loading(tmp_path):
+    buf = HistoryBuffer(max_length=10)
+    for v in (1.0, 2.0, 4.0):
+        buf.update(v)
+    checkpoint = {'message_hub': {'log_scalars': {'train/loss': buf},
+                                  'runtime_info': {'epoch': 3}}}
+    hook = PlainCheckpointHook()
+    hook.before_save_checkpoint(None, checkpoint)
+    path = str(tmp_path / 'resume.pth')
+    torch.save(checkpoint, path)
+    loaded = ckpt_io.load_checkpoint(path)
+    hook.after_load_checkpoint(None, loaded)
+    restored = loaded['message_hub']['log_scalars']['train/loss']
+    assert isinstance(restored, HistoryBuffer)
+    assert restored.max_length == 10
+    np.testing.assert_allclose(restored.data[0], [1.0, 2.0, 4.0])
+    assert restored.mean() == pytest.approx(7 / 3)
+    # the raw buffer object itself would have been refused
+    torch.save({'b': buf}, path)
+    with pytest.raises(ckpt_io.UnsafeCheckpointError, match='HistoryBuffer'):
+        ckpt_io.load_checkpoint(path)

@@ -1,0 +1,64 @@
+"""Evaluate a checkpoint: ``python tools/test.py CONFIG CHECKPOINT [options]``."""
+import argparse
+import os
+import os.path as osp
+import sys
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+from mmengine.config import Config, DictAction  # noqa: E402
+
+from rtmpose.engine.launch import build_runner, prepare_cfg  # noqa: E402
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description='Evaluate a pose model')
+    parser.add_argument('config', help='test config file path')
+    parser.add_argument('checkpoint', help='checkpoint file (path or URL)')
+    parser.add_argument('--work-dir', help='the dir to save logs')
+    parser.add_argument(
+        '--dump',
+        type=str,
+        help='write the predictions to this .json file (COCO results format)')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override config settings, e.g. test_dataloader.batch_size=8')
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args()
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return args
+
+
+def main():
+    args = parse_args()
+    cfg = Config.fromfile(args.config)
+    cfg = prepare_cfg(
+        cfg,
+        config_path=args.config,
+        work_dir=args.work_dir,
+        cfg_options=args.cfg_options,
+        launcher=args.launcher,
+        load_from=args.checkpoint)
+    if args.dump:
+        if not args.dump.endswith('.json'):
+            raise ValueError(f'--dump must name a .json file, got {args.dump}')
+        evaluator = cfg.test_evaluator
+        prefix = args.dump[:-len('.keypoints.json')] if args.dump.endswith(
+            '.keypoints.json') else args.dump[:-len('.json')]
+        for metric in evaluator if isinstance(evaluator, list) else [evaluator]:
+            metric.outfile_prefix = prefix
+    runner = build_runner(cfg)
+    metrics = runner.test()
+    print(' '.join(f'{k}: {v:.4f}' for k, v in metrics.items()
+                   if isinstance(v, float)))
+
+
+if __name__ == '__main__':
+    main()
