@@ -17,7 +17,9 @@ class SimCCLabel(BaseKeypointCodec):
 
     Each input pixel is split into ``simcc_split_ratio`` (k) bins: an input
     of (w, h) pixels gets Wx = round(w * k) x-bins and Wy = round(h * k)
-    y-bins, and bin j covers pixel position j / k.
+    y-bins, and bin j covers pixel position j / k. Gaussian labels are
+    centred at keypoint * k exactly, not at the nearest bin, so they carry
+    the sub-bin position (recoverable with ``use_dark``).
 
     Args:
         input_size: (w, h) of the model input, pixels.
@@ -167,7 +169,7 @@ class SimCCLabel(BaseKeypointCodec):
     def __repr__(self) -> str:
         return (f'{type(self).__name__}(input_size={self.input_size}, '
                 f'smoothing_type={self.smoothing_type!r}, '
-                f'sigma={tuple(float(s) for s in self.sigma)}, '
+                f"sigma=({', '.join(f'{s:g}' for s in self.sigma)}), "
                 f'simcc_split_ratio={self.simcc_split_ratio}, '
                 f'label_smooth_weight={self.label_smooth_weight}, '
                 f'normalize={self.normalize}, use_dark={self.use_dark})')

@@ -7,7 +7,6 @@ import numpy as np
 from mmengine.dataset import BaseDataset
 
 from rtmpose.registry import DATASETS
-from rtmpose.structures import bbox_xywh2xyxy
 from .coco_api import load_coco, load_json
 from .metainfo import parse_pose_metainfo
 
@@ -122,9 +121,10 @@ class BaseCocoStyleDataset(BaseDataset):
                         data_list.append(info)
         if not data_list:
             source = self.bbox_file or self.ann_file
-            raise ValueError(f'{type(self).__name__}: no usable person '
-                             f'instances in {source} (test_mode='
-                             f'{self.test_mode}, filter_cfg={self.filter_cfg})')
+            raise ValueError(
+                f'{type(self).__name__}: no usable person '
+                f'instances in {source} (test_mode='
+                f'{self.test_mode}, filter_cfg={self.filter_cfg})')
         return data_list
 
     def _img_path(self, img: dict) -> str:
@@ -133,10 +133,12 @@ class BaseCocoStyleDataset(BaseDataset):
     @staticmethod
     def _clipped_box(xywh: Sequence[float], img: dict) -> np.ndarray:
         """xywh -> (1, 4) xyxy clipped to [0, width] x [0, height]."""
-        box = bbox_xywh2xyxy(np.asarray(xywh, dtype=np.float32)[None])
-        box[:, 0::2] = np.clip(box[:, 0::2], 0, img['width'])
-        box[:, 1::2] = np.clip(box[:, 1::2], 0, img['height'])
-        return box
+        # Plain floats: np.clip per instance dominates loading time.
+        x, y, w, h = (float(v) for v in xywh)
+        width, height = img['width'], img['height']
+        x1, x2 = min(max(x, 0.), width), min(max(x + w, 0.), width)
+        y1, y2 = min(max(y, 0.), height), min(max(y + h, 0.), height)
+        return np.array([[x1, y1, x2, y2]], dtype=np.float32)
 
     @staticmethod
     def _is_degenerate(box: np.ndarray) -> bool:

@@ -59,9 +59,9 @@ def parse_pose_metainfo(metainfo: Mapping) -> dict:
         ``keypoint_name2id``, ``upper_body_ids``, ``lower_body_ids``,
         ``flip_indices`` (K,) list (index of the mirrored keypoint),
         ``flip_pairs`` list of (left, right) index pairs, ``keypoint_colors``
-        (K, 3) uint8, ``skeleton_links`` list of (i, j), ``skeleton_link_colors``
-        (L, 3) uint8, ``dataset_keypoint_weights`` (K,) float32, ``sigmas``
-        (K,) float32 and ``paper_info``.
+        (K, 3) uint8, ``skeleton_links`` list of (i, j),
+        ``skeleton_link_colors`` (L, 3) uint8, ``dataset_keypoint_weights``
+        (K,) float32, ``sigmas`` (K,) float32 and ``paper_info``.
     """
     info = _load_dataset_info(metainfo)
     for key in ('dataset_name', 'keypoint_info', 'sigmas'):

@@ -51,10 +51,14 @@ def fix_aspect_ratio(scale: np.ndarray, aspect_ratio: float) -> np.ndarray:
 
 
 def flip_bbox(bbox: np.ndarray, image_width: int) -> np.ndarray:
-    """Horizontally flip xyxy boxes (..., 4) inside an image of that width."""
+    """Horizontally flip xyxy boxes (..., 4) inside an image of that width.
+
+    Uses the keypoints' pixel-center convention x -> W - 1 - x, so a box and
+    the keypoints inside it stay consistent.
+    """
     out = np.array(bbox, dtype=np.float32, copy=True)
-    out[..., 0] = image_width - bbox[..., 2]
-    out[..., 2] = image_width - bbox[..., 0]
+    out[..., 0] = image_width - 1 - bbox[..., 2]
+    out[..., 2] = image_width - 1 - bbox[..., 0]
     return out
 
 

@@ -74,16 +74,14 @@ def _dataset(root, **kwargs):
 def test_train_skips_crowd_unlabelled_and_degenerate(coco_root):
     dataset = _dataset(coco_root)
     assert isinstance(dataset, CocoDataset)
-    assert [dataset.get_data_info(i)['id'] for i in range(len(dataset))] == [
-        1, 4
-    ]
+    assert [dataset.get_data_info(i)['id']
+            for i in range(len(dataset))] == [1, 4]
 
 
 def test_test_mode_keeps_crowd_and_unlabelled(coco_root):
     dataset = _dataset(coco_root, test_mode=True)
-    assert [dataset.get_data_info(i)['id'] for i in range(len(dataset))] == [
-        1, 2, 3, 4
-    ]
+    assert [dataset.get_data_info(i)['id']
+            for i in range(len(dataset))] == [1, 2, 3, 4]
 
 
 def test_sample_content(coco_root):

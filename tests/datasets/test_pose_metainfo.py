@@ -10,14 +10,24 @@ def _tiny_info(**overrides):
     info = dict(
         dataset_name='tiny',
         keypoint_info={
-            0: dict(name='head', id=0, color=[1, 2, 3], type='upper',
-                    swap=''),
-            1: dict(name='left_hand', id=1, color=[4, 5, 6], type='upper',
-                    swap='right_hand'),
-            2: dict(name='right_hand', id=2, color=[7, 8, 9], type='upper',
-                    swap='left_hand'),
-            3: dict(name='foot', id=3, color=[0, 0, 0], type='lower',
-                    swap=''),
+            0:
+            dict(name='head', id=0, color=[1, 2, 3], type='upper', swap=''),
+            1:
+            dict(
+                name='left_hand',
+                id=1,
+                color=[4, 5, 6],
+                type='upper',
+                swap='right_hand'),
+            2:
+            dict(
+                name='right_hand',
+                id=2,
+                color=[7, 8, 9],
+                type='upper',
+                swap='left_hand'),
+            3:
+            dict(name='foot', id=3, color=[0, 0, 0], type='lower', swap=''),
         },
         skeleton_info={
             0: dict(link=('head', 'left_hand'), id=0, color=[1, 1, 1]),
@@ -49,9 +59,9 @@ def test_coco_metainfo():
     assert meta['skeleton_link_colors'].shape == (19, 3)
     np.testing.assert_allclose(meta['sigmas'][[0, 5, 11, 16]],
                                [.026, .079, .107, .089])
-    np.testing.assert_allclose(meta['dataset_keypoint_weights'][[0, 7, 9, 13,
-                                                                15]],
-                               [1., 1.2, 1.5, 1.2, 1.5])
+    np.testing.assert_allclose(
+        meta['dataset_keypoint_weights'][[0, 7, 9, 13, 15]],
+        [1., 1.2, 1.5, 1.2, 1.5])
 
 
 def test_from_file_resolves_from_other_cwd(tmp_path, monkeypatch):

@@ -1,7 +1,8 @@
 """Object keypoint similarity (OKS) and OKS-based non-maximum suppression.
 
 An instance in ``kpts_db`` is a dict with ``keypoints`` (K, 3) as
-(x, y, score) in image pixels, ``score`` (float) and ``area`` (float, pixels²).
+(x, y, score) in image pixels, ``score`` (float) and ``area`` (float,
+pixels²).
 """
 from typing import List, Optional, Sequence
 
@@ -69,8 +70,8 @@ def oks_nms(kpts_db: List[dict],
     while order.size > 0:
         best, rest = order[0], order[1:]
         keep.append(int(best))
-        oks = oks_iou(kpts[best], kpts[rest], areas[best], areas[rest],
-                      sigmas, vis_thr)
+        oks = oks_iou(kpts[best], kpts[rest], areas[best], areas[rest], sigmas,
+                      vis_thr)
         order = rest[oks <= thr]
     return keep
 

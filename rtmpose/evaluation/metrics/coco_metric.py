@@ -161,8 +161,9 @@ class CocoMetric(BaseMetric):
                     f'dataset {self.dataset_meta.get("dataset_name")!r} has '
                     f'{num_kpts} keypoints (N, {num_kpts}, 2 expected)')
 
-        coco_gt = (load_coco(self.ann_file) if self.ann_file is not None else
-                   self._gt_from_samples(results))
+        coco_gt = (
+            load_coco(self.ann_file)
+            if self.ann_file is not None else self._gt_from_samples(results))
         dets = self._select_instances(results, sigmas)
         unknown = {d['image_id'] for d in dets} - set(coco_gt.getImgIds())
         if unknown:
@@ -221,8 +222,8 @@ class CocoMetric(BaseMetric):
                     (record['id'], i),
                     dict(
                         keypoints=np.concatenate([kpts, scores[:, None]], 1),
-                        score=self._instance_score(
-                            scores, record['bbox_scores'][i]),
+                        score=self._instance_score(scores,
+                                                   record['bbox_scores'][i]),
                         area=float(record['areas'][i]),
                         category_id=record['category_id']))
 
@@ -248,8 +249,9 @@ class CocoMetric(BaseMetric):
     def _evaluate(self, coco_gt: COCO, dets: List[dict],
                   sigmas: np.ndarray) -> Dict[str, float]:
         if not dets:
-            print_log('CocoMetric: no predictions; all metrics are 0',
-                      logger='current')
+            print_log(
+                'CocoMetric: no predictions; all metrics are 0',
+                logger='current')
             return OrderedDict((name, 0.0) for name in STAT_NAMES)
         log = io.StringIO()
         with contextlib.redirect_stdout(log):
@@ -260,9 +262,9 @@ class CocoMetric(BaseMetric):
             coco_eval.evaluate()
             coco_eval.accumulate()
             coco_eval.summarize()
-        summary = [line for line in log.getvalue().splitlines()
-                   if 'Average' in line]
+        summary = [
+            line for line in log.getvalue().splitlines() if 'Average' in line
+        ]
         print_log('\n' + '\n'.join(summary), logger='current')
-        return OrderedDict(
-            (name, float(value))
-            for name, value in zip(STAT_NAMES, coco_eval.stats))
+        return OrderedDict((name, float(value))
+                           for name, value in zip(STAT_NAMES, coco_eval.stats))

@@ -2,6 +2,7 @@
 CSPNeXt blocks on one of them, optional channel attention, 1x1 fusion."""
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 from mmcv.cnn import ConvModule, DepthwiseSeparableConvModule
 from mmengine.model import BaseModule
 from torch import Tensor
@@ -20,8 +21,11 @@ class ChannelAttention(BaseModule):
         self.act = nn.Hardsigmoid()
 
     def forward(self, x: Tensor) -> Tensor:
-        gate = self.act(self.fc(x.mean(dim=(2, 3), keepdim=True)))
-        return x * gate
+        # the 1x1 conv on a 1x1 map is a matrix product; F.linear skips
+        # the convolution dispatch (slow for this shape on CPU)
+        pooled = x.mean(dim=(2, 3))
+        gate = F.linear(pooled, self.fc.weight.flatten(1), self.fc.bias)
+        return x * self.act(gate)[:, :, None, None]
 
 
 class CSPNeXtBlock(BaseModule):

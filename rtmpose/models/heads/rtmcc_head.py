@@ -102,6 +102,8 @@ class RTMCCHead(BaseModule):
             out_channels,
             final_layer_kernel_size,
             padding=final_layer_kernel_size // 2)
+        # backbones hand over NHWC maps; NHWC weights avoid a reorder per call
+        self.final_layer.to(memory_format=torch.channels_last)
         flatten_dims = self.in_featuremap_size[0] * self.in_featuremap_size[1]
         hidden = gau['hidden_dims']
         self.mlp = nn.Sequential(

@@ -1,3 +1,4 @@
+from .conv_bn_folding import enable_conv_bn_folding, folded_conv_bn_forward
 from .rtmcc_block import RTMCCBlock, rotary_position_encoding
 from .scale import Scale
 from .scale_norm import ScaleNorm
@@ -5,6 +6,7 @@ from .simcc_accuracy import simcc_argmax_coords, simcc_pck_accuracy
 from .simcc_flip import flip_back_simcc, shift_bins
 
 __all__ = [
+    'enable_conv_bn_folding', 'folded_conv_bn_forward',
     'RTMCCBlock', 'rotary_position_encoding', 'Scale', 'ScaleNorm',
     'simcc_argmax_coords', 'simcc_pck_accuracy', 'flip_back_simcc',
     'shift_bins'

@@ -1,0 +1,57 @@
+import numpy as np
+import pytest
+
+from rtmpose.structures import (bbox_cs2xyxy, bbox_xywh2xyxy, bbox_xyxy2cs,
+                                bbox_xyxy2xywh, fix_aspect_ratio, flip_bbox,
+                                get_warp_matrix)
+
+
+def _apply(mat, pts):
+    return pts @ mat[:, :2].T + mat[:, 2]
+
+
+def test_box_conversions_round_trip():
+    xywh = np.array([[10., 20., 30., 40.]])
+    xyxy = bbox_xywh2xyxy(xywh)
+    np.testing.assert_allclose(xyxy, [[10, 20, 40, 60]])
+    np.testing.assert_allclose(bbox_xyxy2xywh(xyxy), xywh)
+    center, scale = bbox_xyxy2cs(xyxy, padding=1.25)
+    np.testing.assert_allclose(center, [[25, 40]])
+    np.testing.assert_allclose(scale, [[37.5, 50]])
+    np.testing.assert_allclose(bbox_cs2xyxy(center, scale / 1.25), xyxy)
+
+
+def test_fix_aspect_ratio_only_enlarges():
+    scale = fix_aspect_ratio(np.array([[30., 100.], [100., 30.]]), 0.75)
+    np.testing.assert_allclose(scale, [[75, 100], [100, 133.33333]],
+                               rtol=1e-5)
+
+
+def test_flip_bbox_matches_keypoint_convention():
+    box = np.array([[10., 5., 30., 25.]])
+    flipped = flip_bbox(box, image_width=100)
+    np.testing.assert_allclose(flipped, [[69, 5, 89, 25]])
+    # the box center flips like a keypoint: x -> W - 1 - x
+    assert (flipped[0, 0] + flipped[0, 2]) / 2 == 100 - 1 - 20
+    np.testing.assert_allclose(flip_bbox(flipped, 100), box)
+
+
+@pytest.mark.parametrize('use_udp', [False, True])
+@pytest.mark.parametrize('rot', [0., 30., -90.])
+def test_warp_matrix_center_scale_and_inverse(use_udp, rot):
+    center, scale, size = np.array([120., 80.]), np.array([60., 80.]), (
+        192, 256)
+    mat = get_warp_matrix(center, scale, rot, size, use_udp=use_udp)
+    out_center = ((size[0] - 1) / 2, (size[1] - 1) / 2) if use_udp else (
+        size[0] / 2, size[1] / 2)
+    np.testing.assert_allclose(_apply(mat, center), out_center, atol=1e-4)
+    pts = np.random.default_rng(0).uniform(0, 200, (10, 2))
+    inv = get_warp_matrix(center, scale, rot, size, use_udp=use_udp, inv=True)
+    np.testing.assert_allclose(_apply(inv, _apply(mat, pts)), pts, atol=1e-3)
+    # lengths scale by output / box size (UDP measures pixel intervals, so
+    # its x and y ratios differ slightly and only rot=0 keeps them apart)
+    if use_udp and rot != 0:
+        return
+    ratio = (size[0] - 1) / scale[0] if use_udp else size[0] / scale[0]
+    step = _apply(mat, center + [1., 0.]) - _apply(mat, center)
+    assert np.linalg.norm(step) == pytest.approx(ratio, rel=1e-5)
