@@ -1,6 +1,7 @@
 """Data transforms, registered in ``rtmpose.registry.TRANSFORMS``."""
 from .bbox_transforms import (GetBBoxCenterScale, RandomBBoxTransform,
                               RandomHalfBody)
+from .converting import KeypointConverter
 from .flip import RandomFlip, flip_keypoints
 from .formatting import PackPoseInputs
 from .loading import LoadImage
@@ -10,6 +11,7 @@ from .target import GenerateTarget
 from .topdown_affine import TopdownAffine
 
 __all__ = [
+    'KeypointConverter',
     'Blur', 'CoarseDropout', 'GenerateTarget', 'GetBBoxCenterScale',
     'LoadImage', 'MedianBlur', 'PackPoseInputs', 'RandomBBoxTransform',
     'RandomFlip', 'RandomHalfBody', 'TopdownAffine', 'YOLOXHSVRandomAug',

@@ -1,0 +1,7 @@
+_base_ = ['./rtmpose-m_8xb256-420e_aic-coco-256x192.py']
+
+# RTMPose-l on COCO + AIC: the model and optimiser of
+# rtmpose-l_8xb256-420e_coco-256x192.py (tests check they match)
+model = dict(
+    backbone=dict(deepen_factor=1., widen_factor=1.),
+    head=dict(in_channels=1024))
