@@ -1,8 +1,10 @@
-"""Speed benchmark (not a test): data pipeline, training step, forward latency.
+"""Speed benchmark (not a test): data pipeline, training step, forward latency,
+PyTorch eager vs onnxruntime, and the stages of the video pipeline.
 
 Usage::
 
-    python tools/analysis/benchmark.py [--threads 2] [--only pipeline train forward]
+    python tools/analysis/benchmark.py [--threads 2] \
+        [--only pipeline train forward onnx video] [--onnx-size m]
 
 Figures are printed as a Markdown table for the README. The pipeline is
 measured in one process on 640x480 JPEGs of the synthetic demo data.
@@ -47,26 +49,31 @@ def _build_model(size: str):
 
 
 def bench_pipeline(seconds: float) -> dict:
+    import cv2
+
     from rtmpose.datasets.synthetic import generate_synthetic_coco
+
+    # one process, one thread: what a single dataloader worker gets (the
+    # runner sets opencv_num_threads=0 in workers too)
+    cv2.setNumThreads(0)
     cfg = Config.fromfile(osp.join(ROOT, CONFIGS['s']))
     root = tempfile.mkdtemp(prefix='rtmpose-bench-')
     paths = generate_synthetic_coco(
         root, num_train_images=64, num_val_images=8, seed=0,
         image_size=(640, 480))
+    dataset = DATASETS.build(
+        dict(
+            type='CocoDataset',
+            data_root=root,
+            ann_file=paths['train_ann_file'],
+            data_prefix=dict(img=paths['train_img_dir'] + '/'),
+            pipeline=[]))
+    infos = [dataset.get_data_info(i) for i in range(len(dataset))]
     results = {}
     for name, key in (('stage 1', 'train_pipeline'),
                       ('stage 2', 'train_pipeline_stage2'),
                       ('val', 'val_pipeline')):
-        dataset = DATASETS.build(
-            dict(
-                type='CocoDataset',
-                data_root=root,
-                ann_file=paths['train_ann'],
-                data_prefix=dict(img=paths['train_img_prefix']),
-                pipeline=[],
-                test_mode=False))
         pipeline = Compose(cfg[key])
-        infos = [dataset.get_data_info(i) for i in range(len(dataset))]
         state = {'i': 0}
 
         def step():
@@ -114,12 +121,116 @@ def bench_forward(size: str, seconds: float) -> float:
     return 1000.0 * _timeit(step, warmup=5, seconds=seconds, min_iters=20)
 
 
+def _export(size: str, out_dir: str):
+    """Eval-mode RTMPose-``size`` (random weights, plain BN) and its ONNX
+    export with a dynamic batch; returns (model, onnx path)."""
+    from rtmpose.apis import init_model
+    from rtmpose.deploy.export import export_onnx
+    model = init_model(
+        osp.join(ROOT, CONFIGS[size]),
+        cfg_options={'model.backbone.norm_cfg': dict(type='BN')})
+    path = osp.join(out_dir, f'rtmpose-{size}.onnx')
+    export_onnx(model, path, dynamic_batch=True)
+    return model, path
+
+
+def _timeit_interleaved(fns: dict, seconds: float, rounds: int = 5) -> dict:
+    """Median over ``rounds`` of each fn's mean time (s), the fns taking
+    turns so that load changes on a shared machine hit all alike."""
+    times = {name: [] for name in fns}
+    for fn in fns.values():
+        fn()
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            times[name].append(
+                _timeit(fn, warmup=1, seconds=seconds / rounds, min_iters=2))
+    return {name: float(np.median(t)) for name, t in times.items()}
+
+
+def bench_onnx(size: str, seconds: float, threads: int) -> list:
+    """PyTorch eager vs onnxruntime on uint8 crops, both including the input
+    normalisation: latency at batch 1, throughput at batch 32."""
+    from rtmpose.deploy import OnnxPoseEstimator
+    model, path = _export(size, tempfile.mkdtemp(prefix='rtmpose-onnx-'))
+    session = OnnxPoseEstimator(path, num_threads=threads).session
+    w, h = model.head.input_size
+    rows = []
+    for batch in (1, 32):
+        crops = np.random.default_rng(0).integers(
+            0, 256, (batch, h, w, 3), dtype=np.uint8)
+        inputs = torch.from_numpy(crops).permute(0, 3, 1, 2)
+
+        def eager():
+            with torch.inference_mode():
+                x = model.data_preprocessor(dict(inputs=inputs))['inputs']
+                model(x, None, mode='tensor')
+
+        def onnxruntime():
+            session.run(None, {'crops': crops})
+
+        t = _timeit_interleaved(dict(eager=eager, ort=onnxruntime), seconds)
+        if batch == 1:
+            rows += [
+                (f'RTMPose-{size} eager PyTorch, batch 1 (ms)',
+                 1000 * t['eager']),
+                (f'RTMPose-{size} onnxruntime, batch 1 (ms)', 1000 * t['ort']),
+                (f'RTMPose-{size} onnxruntime / eager latency',
+                 t['ort'] / t['eager']),
+            ]
+        else:
+            rows += [(f'RTMPose-{size} eager PyTorch, batch {batch} (img/s)',
+                      batch / t['eager']),
+                     (f'RTMPose-{size} onnxruntime, batch {batch} (img/s)',
+                      batch / t['ort'])]
+    return rows
+
+
+def bench_video(size: str, threads: int, num_frames: int = 60,
+                detector=None, det_weights=None) -> list:
+    """Per-stage time per frame of the video pipeline (onnxruntime
+    RTMPose-``size``, 2 people per frame) with detection on every frame and
+    on every 5th. Default boxes come from a detection JSON (ground truth),
+    so 'detect' is only the box lookup / propagation; pass a torchvision
+    ``detector`` name (and weights) for a real detector's cost."""
+    from rtmpose.apis import STAGES, PoseInferencer
+    from rtmpose.datasets.synthetic_video import make_synthetic_video
+    tmp = tempfile.mkdtemp(prefix='rtmpose-video-')
+    video = make_synthetic_video(tmp, num_frames=num_frames)
+    _, path = _export(size, tmp)
+    rows = []
+    for interval in (1, 5):
+        inferencer = PoseInferencer(
+            path,
+            detector=detector or video['det_json'],
+            det_weights=det_weights,
+            det_interval=interval,
+            smooth=True,
+            num_threads=threads)
+        list(inferencer(video['video']))  # warm-up pass
+        list(inferencer(video['video']))
+        n = inferencer.num_frames
+        total = 0.0
+        for stage in STAGES:
+            ms = 1000 * inferencer.timings[stage] / n
+            total += ms
+            rows.append((f'video K={interval}: {stage} (ms/frame)', ms))
+        rows.append((f'video K={interval}: total (ms/frame)', total))
+        rows.append((f'video K={interval}: detector calls / frame',
+                     inferencer.detector_calls / n))
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('--threads', type=int, default=2)
     parser.add_argument('--seconds', type=float, default=8.0)
     parser.add_argument(
-        '--only', nargs='+', default=['pipeline', 'train', 'forward'])
+        '--only', nargs='+', default=['pipeline', 'train', 'forward'],
+        choices=['pipeline', 'train', 'forward', 'onnx', 'video'])
+    parser.add_argument('--onnx-size', default='m', choices=list('tsml'),
+                        help='model of the onnx and video benchmarks')
+    parser.add_argument('--detector', help='torchvision detector (video)')
+    parser.add_argument('--det-weights', help='its weights file')
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     init_default_scope('rtmpose')
@@ -134,10 +245,16 @@ def main():
         for size in 'tsml':
             rows.append((f'RTMPose-{size} forward, batch 1 (ms)',
                          bench_forward(size, args.seconds)))
+    if 'onnx' in args.only:
+        rows += bench_onnx(args.onnx_size, args.seconds, args.threads)
+    if 'video' in args.only:
+        rows += bench_video(args.onnx_size, args.threads,
+                            detector=args.detector,
+                            det_weights=args.det_weights)
     print(f'\ntorch {torch.__version__}, {args.threads} threads')
     print('| measurement | value |\n|---|---|')
     for name, value in rows:
-        print(f'| {name} | {value:.1f} |')
+        print(f'| {name} | {value:.{2 if abs(value) < 10 else 1}f} |')
 
 
 if __name__ == '__main__':
