@@ -148,7 +148,14 @@ def load_state_dict(module: nn.Module,
     Returns a dict with ``matched``, ``missing``, ``unexpected`` and
     ``mismatched`` key lists. With ``strict`` any missing, unexpected or
     shape-mismatched key raises ``RuntimeError`` before anything is copied.
+
+    A module with an ``adapt_state_dict(state_dict) -> state_dict`` method
+    first renames foreign checkpoint layouts (other code bases' key names)
+    to its own.
     """
+    adapt = getattr(module, 'adapt_state_dict', None)
+    if callable(adapt):
+        state_dict = adapt(state_dict)
     own = module.state_dict()
     matched, mismatched = [], []
     for key, value in state_dict.items():

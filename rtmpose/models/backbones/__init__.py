@@ -1,7 +1,10 @@
 from .csp_layer import ChannelAttention, CSPLayer, CSPNeXtBlock
 from .cspnext import CSPNeXt
 from .spp_bottleneck import SPPBottleneck
+from .vit import VisionTransformer
+from .vit_weights import convert_vit_backbone, convert_vitpose_official
 
 __all__ = [
-    'CSPNeXt', 'CSPLayer', 'CSPNeXtBlock', 'ChannelAttention', 'SPPBottleneck'
+    'CSPNeXt', 'CSPLayer', 'CSPNeXtBlock', 'ChannelAttention', 'SPPBottleneck',
+    'VisionTransformer', 'convert_vit_backbone', 'convert_vitpose_official'
 ]

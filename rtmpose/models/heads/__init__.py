@@ -1,3 +1,4 @@
+from .heatmap_head import HeatmapHead
 from .rtmcc_head import RTMCCHead
 
-__all__ = ['RTMCCHead']
+__all__ = ['RTMCCHead', 'HeatmapHead']

@@ -1,3 +1,4 @@
 from .kl_discret_loss import KLDiscretLoss
+from .mse_loss import KeypointMSELoss
 
-__all__ = ['KLDiscretLoss']
+__all__ = ['KLDiscretLoss', 'KeypointMSELoss']

@@ -1,4 +1,6 @@
 """Top-down pose estimator: backbone (+ neck) + head on person crops."""
+import re
+from collections import OrderedDict
 from typing import List, Optional, Union
 
 import numpy as np
@@ -71,6 +73,31 @@ class TopdownPoseEstimator(BaseModel):
         self.backbone = MODELS.build(backbone)
         self.neck = MODELS.build(neck) if neck is not None else None
         self.head = MODELS.build(head) if head is not None else None
+
+    def adapt_state_dict(self, state_dict: dict) -> dict:
+        """Rename foreign checkpoint layouts to this model's; called by
+        ``rtmpose.engine.checkpoint.load_state_dict`` before matching keys.
+
+        mmpose 0.x models (e.g. the official ViTPose) name the head
+        ``keypoint_head``; each part with its own ``adapt_state_dict``
+        converts the keys under its prefix.
+        """
+        state_dict = OrderedDict(
+            (re.sub(r'^keypoint_head\.', 'head.', k), v)
+            for k, v in state_dict.items())
+        for name in ('backbone', 'neck', 'head'):
+            adapt = getattr(getattr(self, name), 'adapt_state_dict', None)
+            prefix = name + '.'
+            part = OrderedDict((k[len(prefix):], v)
+                               for k, v in state_dict.items()
+                               if k.startswith(prefix))
+            if adapt is None or not part:
+                continue
+            rest = OrderedDict((k, v) for k, v in state_dict.items()
+                               if not k.startswith(prefix))
+            rest.update((prefix + k, v) for k, v in adapt(part).items())
+            state_dict = rest
+        return state_dict
 
     def extract_feat(self, inputs: Tensor) -> tuple:
         """(N, 3, H, W) -> tuple of feature maps."""

@@ -1,0 +1,212 @@
+"""Reading keypoint locations off 2-D heatmaps, vectorised over maps.
+
+All functions take maps as (M, H, W) float arrays (M = instances x
+keypoints, flattened) and locations as (M, 2) (x, y) in heatmap pixels.
+"""
+from typing import Tuple
+
+import cv2
+import numpy as np
+
+# cv2 filters at most 512 channels of an (H, W, C) image per call.
+_CV_MAX_CHANNELS = 512
+
+
+def flatten_heatmaps(heatmaps: np.ndarray,
+                     owner: str) -> Tuple[np.ndarray, Tuple[int, int]]:
+    """(K, H, W) or (B, K, H, W) -> (B * K, H, W) float32 and (B, K);
+    one sample's maps count as B = 1."""
+    heatmaps = np.asarray(heatmaps, dtype=np.float32)
+    if heatmaps.ndim == 3:
+        heatmaps = heatmaps[None]
+    if heatmaps.ndim != 4:
+        raise ValueError(f'{owner}.decode: expected heatmaps (K, H, W) or '
+                         f'(B, K, H, W), got shape {heatmaps.shape}')
+    b, k, h, w = heatmaps.shape
+    return heatmaps.reshape(b * k, h, w), (b, k)
+
+
+def get_heatmap_maximum(heatmaps: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """Argmax of each map.
+
+    Args:
+        heatmaps: (M, H, W).
+
+    Returns:
+        locations (M, 2) float32 (x, y) heatmap pixels, -1 where the maximum
+        is <= 0; scores (M,) float32, the maxima.
+    """
+    m, h, w = heatmaps.shape
+    flat = heatmaps.reshape(m, h * w)
+    idx = flat.argmax(1)
+    scores = flat[np.arange(m), idx].astype(np.float32)
+    locs = np.stack([idx % w, idx // w], -1).astype(np.float32)
+    locs[scores <= 0] = -1
+    return locs, scores
+
+
+def gaussian_blur(heatmaps: np.ndarray,
+                  kernel_size: int,
+                  keep_max: bool = True,
+                  border: int = cv2.BORDER_CONSTANT) -> np.ndarray:
+    """Gaussian smoothing of each (H, W) map.
+
+    Args:
+        heatmaps: (M, H, W).
+        kernel_size: odd kernel side; cv2 derives sigma from it
+            (0.3 * ((k - 1) / 2 - 1) + 0.8: 2.0 for k = 11).
+        keep_max: rescale each map to its maximum before smoothing, so
+            smoothing changes the shape but not the peak value (DARK).
+        border: cv2 border mode; the default treats the outside as zeros.
+
+    Returns:
+        (M, H, W) float32, a new array.
+    """
+    if kernel_size % 2 != 1:
+        raise ValueError(f'blur kernel size must be odd, got {kernel_size}')
+    maps = np.ascontiguousarray(heatmaps, dtype=np.float32)
+    blurred = np.empty_like(maps)
+    # (M, H, W) -> (H, W, M): one cv2 call filters many maps at once.
+    for start in range(0, len(maps), _CV_MAX_CHANNELS):
+        chunk = np.ascontiguousarray(
+            maps[start:start + _CV_MAX_CHANNELS].transpose(1, 2, 0))
+        out = cv2.GaussianBlur(
+            chunk, (kernel_size, kernel_size),
+            0,
+            borderType=border)
+        if out.ndim == 2:  # cv2 drops a single channel axis
+            out = out[..., None]
+        blurred[start:start + _CV_MAX_CHANNELS] = out.transpose(2, 0, 1)
+    if keep_max:
+        old_max = maps.reshape(len(maps), -1).max(1)
+        new_max = blurred.reshape(len(maps), -1).max(1)
+        scale = old_max / np.where(np.abs(new_max) > 1e-12, new_max, 1e-12)
+        blurred *= scale[:, None, None]
+    return blurred
+
+
+def refine_keypoints_quarter(locs: np.ndarray,
+                             heatmaps: np.ndarray) -> np.ndarray:
+    """Move each integer maximum a quarter pixel towards its higher
+    neighbour, per axis (the classic heatmap post-processing).
+
+    A shift happens only where both neighbours along that axis exist.
+
+    Args:
+        locs: (M, 2) integer maxima (x, y), heatmap pixels; -1 = none.
+        heatmaps: (M, H, W).
+
+    Returns:
+        (M, 2) float32 refined locations.
+    """
+    m, h, w = heatmaps.shape
+    x = locs[:, 0].astype(np.int64)
+    y = locs[:, 1].astype(np.int64)
+    rows = np.arange(m)
+    ok_x = (x >= 1) & (x <= w - 2) & (y >= 0)
+    ok_y = (y >= 1) & (y <= h - 2) & (x >= 0)
+    xc, yc = np.clip(x, 1, w - 2), np.clip(y, 1, h - 2)
+    yr, xr = np.clip(y, 0, h - 1), np.clip(x, 0, w - 1)
+    dx = heatmaps[rows, yr, xc + 1] - heatmaps[rows, yr, xc - 1]
+    dy = heatmaps[rows, yc + 1, xr] - heatmaps[rows, yc - 1, xr]
+    out = locs.astype(np.float32).copy()
+    out[:, 0] += np.where(ok_x, 0.25 * np.sign(dx), 0)
+    out[:, 1] += np.where(ok_y, 0.25 * np.sign(dy), 0)
+    return out
+
+
+def refine_keypoints_dark(locs: np.ndarray, heatmaps: np.ndarray,
+                          blur_kernel_size: int) -> np.ndarray:
+    """Sub-pixel maxima by DARK (Zhang et al., "Distribution-Aware
+    Coordinate Representation for Human Pose Estimation", CVPR 2020).
+
+    The maps are smoothed (keeping their maxima), their log taken, and one
+    Newton step ``-H^-1 g`` taken from the integer maximum, with central
+    differences of step 1 for the gradient and step 2 for the Hessian (as
+    the paper's reference code). Maxima closer than two pixels to the
+    border, or with a singular Hessian, are left unrefined.
+
+    Args:
+        locs: (M, 2) integer maxima (x, y), heatmap pixels.
+        heatmaps: (M, H, W).
+        blur_kernel_size: odd smoothing kernel side, pixels.
+
+    Returns:
+        (M, 2) float32 refined locations.
+    """
+    m, h, w = heatmaps.shape
+    logs = np.log(np.maximum(gaussian_blur(heatmaps, blur_kernel_size),
+                             1e-10))
+    x = locs[:, 0].astype(np.int64)
+    y = locs[:, 1].astype(np.int64)
+    inside = (x > 1) & (x < w - 2) & (y > 1) & (y < h - 2)
+    x, y = np.clip(x, 2, w - 3), np.clip(y, 2, h - 3)
+    rows = np.arange(m)
+
+    def at(dx, dy):
+        return logs[rows, y + dy, x + dx]
+
+    centre = at(0, 0)
+    grad = np.stack([0.5 * (at(1, 0) - at(-1, 0)),
+                     0.5 * (at(0, 1) - at(0, -1))], -1)
+    dxx = 0.25 * (at(2, 0) - 2 * centre + at(-2, 0))
+    dyy = 0.25 * (at(0, 2) - 2 * centre + at(0, -2))
+    dxy = 0.25 * (at(1, 1) - at(1, -1) - at(-1, 1) + at(-1, -1))
+    offset = _newton_step(grad, dxx, dxy, dyy)
+    out = locs.astype(np.float32).copy()
+    out += np.where(inside[:, None], offset, 0)
+    return out
+
+
+def refine_keypoints_dark_udp(locs: np.ndarray, heatmaps: np.ndarray,
+                              blur_kernel_size: int) -> np.ndarray:
+    """DARK refinement as used with UDP (Huang et al., CVPR 2020).
+
+    Differs from :func:`refine_keypoints_dark` in the details of the
+    reference: the log is taken of the smoothed maps clipped to
+    [1e-3, 50], the maps are edge-padded by one pixel so every maximum is
+    refined, all differences have step 1, and the Hessian gets a tiny
+    ridge (float32 eps) instead of a singularity check.
+
+    Args:
+        locs: (M, 2) integer maxima (x, y), heatmap pixels.
+        heatmaps: (M, H, W).
+        blur_kernel_size: odd smoothing kernel side, pixels.
+
+    Returns:
+        (M, 2) float32 refined locations.
+    """
+    m, h, w = heatmaps.shape
+    logs = np.log(np.clip(gaussian_blur(heatmaps, blur_kernel_size), 1e-3,
+                          50.))
+    logs = np.pad(logs, ((0, 0), (1, 1), (1, 1)), mode='edge')
+    # +1: index into the padded maps
+    x = np.clip(locs[:, 0].astype(np.int64), 0, w - 1) + 1
+    y = np.clip(locs[:, 1].astype(np.int64), 0, h - 1) + 1
+    rows = np.arange(m)
+
+    def at(dx, dy):
+        return logs[rows, y + dy, x + dx]
+
+    centre, right, left = at(0, 0), at(1, 0), at(-1, 0)
+    down, up = at(0, 1), at(0, -1)
+    grad = np.stack([0.5 * (right - left), 0.5 * (down - up)], -1)
+    dxx = right - 2 * centre + left
+    dyy = down - 2 * centre + up
+    dxy = 0.5 * (at(1, 1) - right - down + 2 * centre - left - up +
+                 at(-1, -1))
+    eps = np.finfo(np.float32).eps
+    offset = _newton_step(grad, dxx + eps, dxy, dyy + eps)
+    return (locs + offset).astype(np.float32)
+
+
+def _newton_step(grad: np.ndarray, dxx: np.ndarray, dxy: np.ndarray,
+                 dyy: np.ndarray) -> np.ndarray:
+    """-H^-1 g for (M, 2) gradients and symmetric 2x2 Hessians; 0 where the
+    Hessian is singular."""
+    det = dxx * dyy - dxy * dxy
+    ok = det != 0
+    det = np.where(ok, det, 1.)
+    ox = -(dyy * grad[:, 0] - dxy * grad[:, 1]) / det
+    oy = -(-dxy * grad[:, 0] + dxx * grad[:, 1]) / det
+    return np.where(ok[:, None], np.stack([ox, oy], -1), 0.)

@@ -1,0 +1,96 @@
+"""Gaussian heatmaps of SimpleBaseline (Xiao et al., ECCV 2018), optionally
+unbiased with DARK decoding (Zhang et al., CVPR 2020)."""
+from typing import Optional, Tuple
+
+import numpy as np
+
+from rtmpose.registry import KEYPOINT_CODECS
+from .base import BaseKeypointCodec
+from .heatmap_decoding import (flatten_heatmaps, get_heatmap_maximum,
+                               refine_keypoints_dark, refine_keypoints_quarter)
+from .heatmap_encoding import check_keypoints, gaussian_heatmaps
+
+
+@KEYPOINT_CODECS.register_module()
+class MSRAHeatmap(BaseKeypointCodec):
+    """Encode keypoints as one Gaussian heatmap per keypoint.
+
+    Input pixel x lies at heatmap pixel ``x / s`` with the stride
+    ``s = input_size / heatmap_size`` per axis (the reference convention).
+
+    - ``unbiased=False``: the Gaussian sits at the rounded heatmap location
+      and is cut to a square of half-side 3 sigma; decoding takes the
+      argmax and moves a quarter pixel towards the higher neighbour.
+    - ``unbiased=True``: the Gaussian sits at the exact sub-pixel location
+      over the whole map; decoding refines the argmax with DARK.
+
+    Args:
+        input_size: (w, h) of the model input, pixels.
+        heatmap_size: (W, H) of the heatmaps.
+        sigma: Gaussian std, heatmap pixels.
+        unbiased: sub-pixel encoding and DARK decoding.
+        blur_kernel_size: odd smoothing kernel of DARK, heatmap pixels
+            (11 suits sigma 2, 17 sigma 3).
+
+    Encoded (N instances, K keypoints):
+        heatmaps: (K, H, W) float32, peak 1, maximum over instances.
+        keypoint_weights: (N, K) float32, the visibility where visible and
+            the Gaussian's support touches the map, else 0.
+    """
+
+    label_mapping_table = dict(keypoint_weights='keypoint_weights')
+    field_mapping_table = dict(heatmaps='heatmaps')
+
+    def __init__(self,
+                 input_size: Tuple[int, int],
+                 heatmap_size: Tuple[int, int],
+                 sigma: float,
+                 unbiased: bool = False,
+                 blur_kernel_size: int = 11):
+        if blur_kernel_size % 2 != 1:
+            raise ValueError('MSRAHeatmap: blur_kernel_size must be odd, got '
+                             f'{blur_kernel_size}')
+        self.input_size = tuple(input_size)
+        self.heatmap_size = tuple(heatmap_size)
+        self.sigma = float(sigma)
+        self.unbiased = unbiased
+        self.blur_kernel_size = blur_kernel_size
+        self.scale_factor = (np.asarray(self.input_size, np.float32) /
+                             np.asarray(self.heatmap_size, np.float32))
+
+    def encode(self,
+               keypoints: np.ndarray,
+               keypoints_visible: Optional[np.ndarray] = None) -> dict:
+        """Keypoints (N, K, 2) input pixels, visibility (N, K) -> heatmaps
+        and keypoint_weights (see class docstring)."""
+        keypoints, keypoints_visible = check_keypoints(
+            keypoints, keypoints_visible, type(self).__name__)
+        heatmaps, weights = gaussian_heatmaps(
+            keypoints / self.scale_factor,
+            keypoints_visible,
+            self.heatmap_size,
+            self.sigma,
+            round_centre=not self.unbiased,
+            truncate=not self.unbiased)
+        return dict(heatmaps=heatmaps, keypoint_weights=weights)
+
+    def decode(self, heatmaps: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+        """Heatmaps (K, H, W) of one instance, or (B, K, H, W) of B ->
+        keypoints (B, K, 2) input pixels and scores (B, K) (B = 1 for one);
+        keypoints whose maximum is <= 0 are -1."""
+        maps, (b, k) = flatten_heatmaps(heatmaps, type(self).__name__)
+        locs, scores = get_heatmap_maximum(maps)
+        if self.unbiased:
+            locs = refine_keypoints_dark(locs, maps, self.blur_kernel_size)
+        else:
+            locs = refine_keypoints_quarter(locs, maps)
+        keypoints = locs * self.scale_factor
+        keypoints[scores <= 0] = -1
+        return keypoints.reshape(b, k, 2), scores.reshape(b, k)
+
+    def __repr__(self) -> str:
+        return (f'{type(self).__name__}(input_size={self.input_size}, '
+                f'heatmap_size={self.heatmap_size}, sigma={self.sigma:g}, '
+                f'unbiased={self.unbiased}, '
+                f'blur_kernel_size={self.blur_kernel_size})')
+

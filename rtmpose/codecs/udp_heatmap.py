@@ -1,0 +1,174 @@
+"""Heatmaps of Unbiased Data Processing (Huang et al., "The Devil is in the
+Details: Delving into Unbiased Data Processing for Human Pose Estimation",
+CVPR 2020)."""
+from typing import Optional, Tuple
+
+import cv2
+import numpy as np
+
+from rtmpose.registry import KEYPOINT_CODECS
+from .base import BaseKeypointCodec
+from .heatmap_decoding import (flatten_heatmaps, gaussian_blur,
+                               get_heatmap_maximum, refine_keypoints_dark_udp)
+from .heatmap_encoding import check_keypoints, gaussian_heatmaps
+
+
+@KEYPOINT_CODECS.register_module()
+class UDPHeatmap(BaseKeypointCodec):
+    """Encode keypoints as UDP heatmaps.
+
+    UDP measures sizes in pixel intervals: input pixel x lies at heatmap
+    pixel ``x * (W - 1) / (w - 1)``, so the first and last pixel centres of
+    input and heatmap coincide and a horizontal flip of the input
+    (x -> w - 1 - x) is exactly a flip of the heatmap. Pair with
+    ``TopdownAffine(use_udp=True)``. (The reference decodes with
+    ``* w / (W - 1)`` and then maps input to image pixels as non-UDP, which
+    gives the same image coordinates as decoding with ``(w - 1) / (W - 1)``
+    and mapping as UDP, which this toolbox does.)
+
+    Heatmap types:
+
+    - ``'gaussian'``: one Gaussian per keypoint at its exact sub-pixel
+      location, cut to a square of half-side 3 sigma around its rounded
+      location; decoded by argmax + DARK (UDP variant).
+    - ``'combined'``: per keypoint three maps: a binary disk of radius
+      ``radius_factor * max(W, H)`` and the x / y offsets from each pixel to
+      the keypoint divided by that radius; decoded by the argmax of the
+      smoothed disk map plus the smoothed offsets there.
+
+    Args:
+        input_size: (w, h) of the model input, pixels.
+        heatmap_size: (W, H) of the heatmaps.
+        heatmap_type: ``'gaussian'`` or ``'combined'``.
+        sigma: Gaussian std, heatmap pixels (``'gaussian'``).
+        radius_factor: disk radius over the longer heatmap side
+            (``'combined'``).
+        blur_kernel_size: odd smoothing kernel of the decoding, heatmap
+            pixels (11 suits sigma 2).
+
+    Encoded (N instances, K keypoints):
+        heatmaps: (K, H, W) float32 (``'gaussian'``, maximum over instances)
+            or (3K, H, W) (``'combined'``: disk, x offset, y offset per
+            keypoint; one instance only).
+        keypoint_weights: (N, K) float32, the visibility for visible
+            keypoints (on the map, for ``'gaussian'``), else 0.
+    """
+
+    label_mapping_table = dict(keypoint_weights='keypoint_weights')
+    field_mapping_table = dict(heatmaps='heatmaps')
+
+    def __init__(self,
+                 input_size: Tuple[int, int],
+                 heatmap_size: Tuple[int, int],
+                 heatmap_type: str = 'gaussian',
+                 sigma: float = 2.0,
+                 radius_factor: float = 0.0546875,
+                 blur_kernel_size: int = 11):
+        if heatmap_type not in ('gaussian', 'combined'):
+            raise ValueError("UDPHeatmap: heatmap_type must be 'gaussian' or "
+                             f"'combined', got {heatmap_type!r}")
+        if blur_kernel_size % 2 != 1:
+            raise ValueError('UDPHeatmap: blur_kernel_size must be odd, got '
+                             f'{blur_kernel_size}')
+        self.input_size = tuple(input_size)
+        self.heatmap_size = tuple(heatmap_size)
+        self.heatmap_type = heatmap_type
+        self.sigma = float(sigma)
+        self.radius_factor = float(radius_factor)
+        self.blur_kernel_size = blur_kernel_size
+        self.scale_factor = (
+            (np.asarray(self.input_size, np.float32) - 1) /
+            (np.asarray(self.heatmap_size, np.float32) - 1))
+        # disk radius of 'combined', heatmap pixels
+        self.radius = self.radius_factor * max(self.heatmap_size)
+
+    def encode(self,
+               keypoints: np.ndarray,
+               keypoints_visible: Optional[np.ndarray] = None) -> dict:
+        """Keypoints (N, K, 2) input pixels, visibility (N, K) -> heatmaps
+        and keypoint_weights (see class docstring)."""
+        keypoints, keypoints_visible = check_keypoints(
+            keypoints, keypoints_visible, type(self).__name__)
+        keypoints = keypoints / self.scale_factor
+        if self.heatmap_type == 'gaussian':
+            heatmaps, weights = gaussian_heatmaps(
+                keypoints,
+                keypoints_visible,
+                self.heatmap_size,
+                self.sigma,
+                round_centre=False,
+                truncate=True)
+        else:
+            heatmaps, weights = self._combined_maps(keypoints,
+                                                    keypoints_visible)
+        return dict(heatmaps=heatmaps, keypoint_weights=weights)
+
+    def _combined_maps(self, keypoints: np.ndarray,
+                       keypoints_visible: np.ndarray
+                       ) -> Tuple[np.ndarray, np.ndarray]:
+        """(1, K, 2) heatmap pixels -> (3K, H, W) disk / offset maps."""
+        if keypoints.shape[0] != 1:
+            raise ValueError("UDPHeatmap: heatmap_type='combined' encodes one "
+                             f'instance, got {keypoints.shape[0]}')
+        w, h = self.heatmap_size
+        visible = keypoints_visible[0] >= 0.5
+        weights = np.where(visible, keypoints_visible[0], 0)[None]
+        xs = np.arange(w, dtype=np.float32)
+        ys = np.arange(h, dtype=np.float32)[:, None]
+        kx = keypoints[0, :, 0, None, None]
+        ky = keypoints[0, :, 1, None, None]
+        off_x = np.broadcast_to((kx - xs) / self.radius, (len(kx), h, w))
+        off_y = np.broadcast_to((ky - ys) / self.radius, (len(kx), h, w))
+        disk = (off_x**2 + off_y**2 <= 1).astype(np.float32)
+        maps = np.stack([disk, off_x, off_y], 1) * visible[:, None, None,
+                                                           None]
+        return (maps.reshape(-1, h, w).astype(np.float32),
+                weights.astype(np.float32))
+
+    def decode(self, heatmaps: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+        """Heatmaps (C, H, W) of one instance, or (B, C, H, W) of B ->
+        keypoints (B, K, 2) input pixels and scores (B, K) (B = 1 for one);
+        keypoints whose maximum is <= 0 are -1."""
+        maps, (b, c) = flatten_heatmaps(heatmaps, type(self).__name__)
+        if self.heatmap_type == 'gaussian':
+            locs, scores = get_heatmap_maximum(maps)
+            locs = refine_keypoints_dark_udp(locs, maps,
+                                             self.blur_kernel_size)
+            k = c
+        else:
+            locs, scores = self._decode_combined(maps)
+            k = c // 3
+        keypoints = locs * self.scale_factor
+        keypoints[scores <= 0] = -1
+        return keypoints.reshape(b, k, 2), scores.reshape(b, k)
+
+    def _decode_combined(self, maps: np.ndarray
+                         ) -> Tuple[np.ndarray, np.ndarray]:
+        """(3M, H, W) disk / offset maps -> (M, 2) locations, (M,) scores."""
+        if len(maps) % 3:
+            raise ValueError("UDPHeatmap: heatmap_type='combined' needs 3 maps"
+                             f' per keypoint, got {len(maps)} maps')
+        _, h, w = maps.shape
+        # A wide kernel steadies the disk's argmax; the offsets are linear
+        # in x and y away from the border, where a symmetric blur keeps them.
+        reflect = cv2.BORDER_REFLECT_101
+        disk = gaussian_blur(
+            maps[0::3], 2 * self.blur_kernel_size + 1, False, reflect)
+        offsets = [
+            gaussian_blur(maps[i::3], self.blur_kernel_size, False, reflect)
+            for i in (1, 2)
+        ]
+        locs, scores = get_heatmap_maximum(disk)
+        rows = np.arange(len(locs))
+        x = np.clip(locs[:, 0].astype(np.int64), 0, w - 1)
+        y = np.clip(locs[:, 1].astype(np.int64), 0, h - 1)
+        shift = np.stack([offsets[0][rows, y, x], offsets[1][rows, y, x]], -1)
+        return locs + shift * self.radius, scores
+
+    def __repr__(self) -> str:
+        return (f'{type(self).__name__}(input_size={self.input_size}, '
+                f'heatmap_size={self.heatmap_size}, '
+                f'heatmap_type={self.heatmap_type!r}, sigma={self.sigma:g}, '
+                f'radius_factor={self.radius_factor:g}, '
+                f'blur_kernel_size={self.blur_kernel_size})')
+

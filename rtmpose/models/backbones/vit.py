@@ -1,0 +1,209 @@
+"""Plain Vision Transformer backbone of ViTPose (Xu et al., NeurIPS 2022)."""
+from typing import Dict, Optional, Sequence, Tuple, Union
+
+import torch
+import torch.nn as nn
+from mmengine.model import BaseModule
+from mmengine.model.weight_init import trunc_normal_
+from torch import Tensor
+
+from rtmpose.registry import MODELS
+from ..utils import TransformerEncoderLayer, resize_pos_embed
+from .vit_weights import convert_vit_backbone
+
+
+@MODELS.register_module()
+class VisionTransformer(BaseModule):
+    """ViT without class token: patch embedding + learned position
+    embedding -> pre-norm transformer layers -> LayerNorm -> 1/16 map.
+
+    (N, 3, H, W) -> tuple of one (N, C, H', W') map, the tokens laid back
+    on the patch grid: H' = (H + 2 * padding - patch) // stride + 1, e.g.
+    16x12 for 256x192 with patch 16 and padding 2 (ViTPose).
+
+    The state_dict follows the reference checkpoints: ``patch_embed.
+    projection``, ``pos_embed`` (1, H'*W', C), ``layers.i.{ln1, attn.qkv,
+    attn.proj, ln2, ffn.layers.0.0, ffn.layers.1}``, final norm ``ln1``.
+    :meth:`adapt_state_dict` also accepts the layouts of MAE pre-training
+    and of the official ViTPose code (see :mod:`.vit_weights`).
+
+    Args:
+        arch (str | dict): ``'small'``, ``'base'``, ``'large'``, ``'huge'``
+            (the ViTPose sizes) or a dict with ``embed_dims``,
+            ``num_layers``, ``num_heads``, ``feedforward_channels``.
+        img_size (int | tuple[int, int]): (h, w) input size the position
+            embedding is made for; other inputs get it resized (bicubic).
+        patch_size (int): Patch side, pixels.
+        in_channels (int): Input channels.
+        patch_cfg (dict): ``padding`` (pixels on each side) of the patch
+            convolution; its stride is ``patch_size``.
+        qkv_bias (bool): Bias of the qkv projections.
+        drop_rate (float): Dropout after the position embedding, after the
+            attention projections and in the FFNs.
+        attn_drop_rate (float): Dropout on the attention weights.
+        drop_path_rate (float): Stochastic depth of the last layer; it rises
+            linearly from 0 over the layers.
+        norm_cfg (dict): ``dict(type='LN', eps=...)``.
+        final_norm (bool): LayerNorm after the last layer.
+        out_type (str): ``'featmap'`` (N, C, H', W') or ``'raw'`` tokens
+            (N, H'*W', C).
+        init_cfg (dict | list, optional): e.g. ``dict(type='Pretrained',
+            checkpoint=...)`` for MAE weights (converted on load).
+    """
+    arch_zoo: Dict[str, dict] = {
+        'small':
+        dict(
+            embed_dims=384,
+            num_layers=12,
+            num_heads=12,
+            feedforward_channels=1536),
+        'base':
+        dict(
+            embed_dims=768,
+            num_layers=12,
+            num_heads=12,
+            feedforward_channels=3072),
+        'large':
+        dict(
+            embed_dims=1024,
+            num_layers=24,
+            num_heads=16,
+            feedforward_channels=4096),
+        'huge':
+        dict(
+            embed_dims=1280,
+            num_layers=32,
+            num_heads=16,
+            feedforward_channels=5120),
+    }
+
+    def __init__(self,
+                 arch: Union[str, dict] = 'base',
+                 img_size: Union[int, Sequence[int]] = (256, 192),
+                 patch_size: int = 16,
+                 in_channels: int = 3,
+                 patch_cfg: Optional[dict] = None,
+                 qkv_bias: bool = True,
+                 drop_rate: float = 0.,
+                 attn_drop_rate: float = 0.,
+                 drop_path_rate: float = 0.,
+                 norm_cfg: dict = dict(type='LN', eps=1e-6),
+                 final_norm: bool = True,
+                 out_type: str = 'featmap',
+                 init_cfg: Optional[Union[dict, list]] = None) -> None:
+        if init_cfg is None:
+            init_cfg = [
+                dict(type='TruncNormal', layer='Linear', std=.02, bias=0.),
+                dict(type='Constant', layer='LayerNorm', val=1., bias=0.),
+            ]
+        super().__init__(init_cfg=init_cfg)
+        self.arch_settings = self._parse_arch(arch)
+        if out_type not in ('featmap', 'raw'):
+            raise ValueError("VisionTransformer: out_type must be 'featmap' "
+                             f"or 'raw', got {out_type!r}")
+        if norm_cfg.get('type', 'LN') != 'LN':
+            raise ValueError('VisionTransformer: only LayerNorm is supported,'
+                             f' got norm_cfg={norm_cfg}')
+        unknown = set(patch_cfg or {}) - {'padding'}
+        if unknown:
+            raise KeyError(f'VisionTransformer: unknown patch_cfg keys '
+                           f'{sorted(unknown)}; supported: padding')
+        embed_dims = self.arch_settings['embed_dims']
+        num_layers = self.arch_settings['num_layers']
+        norm_eps = norm_cfg.get('eps', 1e-6)
+
+        self.embed_dims = embed_dims
+        self.num_layers = num_layers
+        self.img_size = ((img_size, img_size) if isinstance(img_size, int)
+                         else tuple(img_size))
+        self.patch_size = patch_size
+        self.patch_padding = (patch_cfg or {}).get('padding', 0)
+        self.out_type = out_type
+
+        self.patch_embed = nn.Module()
+        self.patch_embed.projection = nn.Conv2d(
+            in_channels,
+            embed_dims,
+            kernel_size=patch_size,
+            stride=patch_size,
+            padding=self.patch_padding)
+        self.patch_grid = self.grid_size(self.img_size)
+        num_patches = self.patch_grid[0] * self.patch_grid[1]
+        self.pos_embed = nn.Parameter(torch.zeros(1, num_patches, embed_dims))
+        self.drop_after_pos = nn.Dropout(drop_rate)
+
+        rates = [
+            drop_path_rate * i / max(num_layers - 1, 1)
+            for i in range(num_layers)
+        ]
+        self.layers = nn.ModuleList(
+            self.make_layer(i, rates[i], qkv_bias, drop_rate, attn_drop_rate,
+                            norm_eps) for i in range(num_layers))
+        self.ln1 = nn.LayerNorm(
+            embed_dims, eps=norm_eps) if final_norm else nn.Identity()
+
+    def _parse_arch(self, arch: Union[str, dict]) -> dict:
+        keys = {'embed_dims', 'num_layers', 'num_heads',
+                'feedforward_channels'}
+        if isinstance(arch, str):
+            if arch not in self.arch_zoo:
+                raise KeyError(f'VisionTransformer: unknown arch {arch!r}; '
+                               f'choose from {sorted(self.arch_zoo)} or give'
+                               f' a dict with {sorted(keys)}')
+            return dict(self.arch_zoo[arch])
+        if not isinstance(arch, dict) or set(arch) != keys:
+            raise KeyError(f'VisionTransformer: an arch dict needs exactly '
+                           f'the keys {sorted(keys)}, got {arch!r}')
+        return dict(arch)
+
+    def make_layer(self, index: int, drop_path_rate: float, qkv_bias: bool,
+                   drop_rate: float, attn_drop_rate: float,
+                   norm_eps: float) -> nn.Module:
+        """Layer ``index``; subclasses may override, e.g. to give some
+        layers windowed attention."""
+        s = self.arch_settings
+        return TransformerEncoderLayer(
+            s['embed_dims'],
+            s['num_heads'],
+            s['feedforward_channels'],
+            qkv_bias=qkv_bias,
+            drop_rate=drop_rate,
+            attn_drop_rate=attn_drop_rate,
+            drop_path_rate=drop_path_rate,
+            norm_eps=norm_eps)
+
+    def grid_size(self, img_size: Tuple[int, int]) -> Tuple[int, int]:
+        """(h, w) input pixels -> (h, w) patch grid."""
+        return tuple((s + 2 * self.patch_padding - self.patch_size) //
+                     self.patch_size + 1 for s in img_size)
+
+    def init_weights(self) -> None:
+        super().init_weights()
+        pretrained = isinstance(self.init_cfg, dict) and \
+            self.init_cfg.get('type') == 'Pretrained'
+        if not pretrained:
+            trunc_normal_(self.pos_embed, std=.02)
+
+    def adapt_state_dict(self, state_dict: dict) -> dict:
+        """Rename a foreign backbone layout (MAE, official ViTPose) to this
+        module's; called by ``rtmpose.engine.checkpoint.load_state_dict``
+        before matching keys."""
+        return convert_vit_backbone(
+            state_dict,
+            patch_grid=self.patch_grid,
+            patch_size=self.patch_size)
+
+    def forward(self, x: Tensor) -> Tuple[Tensor]:
+        """(N, 3, H, W) -> ((N, C, H', W'),) or ((N, H'*W', C),)."""
+        x = self.patch_embed.projection(x)
+        n, c, h, w = x.shape
+        x = x.flatten(2).transpose(1, 2)
+        pos_embed = resize_pos_embed(self.pos_embed, self.patch_grid, (h, w))
+        x = self.drop_after_pos(x + pos_embed)
+        for layer in self.layers:
+            x = layer(x)
+        x = self.ln1(x)
+        if self.out_type == 'raw':
+            return (x, )
+        # (N, L, C) -> (N, C, h, w), channels_last-strided without a copy
+        return (x.reshape(n, h, w, c).permute(0, 3, 1, 2), )
