@@ -62,6 +62,23 @@ train_pipeline = [
     dict(type='GenerateTarget', encoder=codec),
     dict(type='PackPoseInputs')
 ]
+# stage 2 of the two-stage augmentation: milder geometry for the last epochs
+stage2_num_epochs = 2
+train_pipeline_stage2 = [
+    dict(type='LoadImage', backend_args=backend_args),
+    dict(type='GetBBoxCenterScale'),
+    dict(type='RandomFlip', direction='horizontal'),
+    dict(type='RandomHalfBody'),
+    dict(
+        type='RandomBBoxTransform',
+        shift_factor=0.,
+        scale_factor=[0.85, 1.15],
+        rotate_factor=20),
+    dict(type='TopdownAffine', input_size=codec['input_size']),
+    dict(type='YOLOXHSVRandomAug'),
+    dict(type='GenerateTarget', encoder=codec),
+    dict(type='PackPoseInputs')
+]
 val_pipeline = [
     dict(type='LoadImage', backend_args=backend_args),
     dict(type='GetBBoxCenterScale'),
@@ -97,6 +114,22 @@ test_dataloader = val_dataloader
 default_hooks = dict(
     logger=dict(interval=20),
     checkpoint=dict(interval=1, max_keep_ckpts=1, save_best='coco/AP'))
+
+# the recipe at small scale: EMA (faster momentum warm-up for ~1k
+# iterations) and the stage-2 switch
+custom_hooks = [
+    dict(
+        type='EMAHook',
+        ema_type='ExpMomentumEMA',
+        momentum=0.005,
+        gamma=100,
+        update_buffers=True,
+        priority=49),
+    dict(
+        type='PipelineSwitchHook',
+        switch_epoch=max_epochs - stage2_num_epochs,
+        switch_pipeline=train_pipeline_stage2),
+]
 
 val_evaluator = dict(
     type='CocoMetric',

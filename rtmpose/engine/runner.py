@@ -1,12 +1,24 @@
 """mmengine ``Runner`` with safe, strict and atomic checkpoint handling."""
-from typing import Callable, Union
+import datetime
+import logging
+from typing import Callable, Optional, Union
 
-from mmengine.model import is_model_wrapper
-from mmengine.runner import Runner
+import torch
+import torch.distributed as torch_dist
+from mmengine.device import get_device
+from mmengine.dist import is_distributed
+from mmengine.logging import print_log
+from mmengine.model import is_model_wrapper, revert_sync_batchnorm
+from mmengine.runner import BaseLoop, Runner
+from torch import nn
 
 from rtmpose.registry import RUNNERS
 from . import checkpoint as ckpt_io
+from .hooks.interrupt_checkpoint_hook import InterruptCheckpointHook
+from .hooks.pipeline_switch_hook import reset_persistent_workers
 from .hooks.plain_checkpoint_hook import PlainCheckpointHook
+from .hooks.startup_check_hook import StartupCheckHook
+from .resumable_loop import ResumableEpochBasedTrainLoop
 
 
 @RUNNERS.register_module()
@@ -19,7 +31,18 @@ class PoseRunner(Runner):
       allow-list of numpy types, and written atomically;
     - ``load_from`` is strict unless the config sets
       ``load_from_strict=False``, and logs a matched / missing / unexpected
-      report.
+      report;
+    - ``train_cfg = dict(by_epoch=True, ...)`` runs
+      :class:`ResumableEpochBasedTrainLoop`: ``--resume`` from a mid-epoch
+      checkpoint continues with the next batch of that epoch;
+    - always registered: :class:`StartupCheckHook` (config / model / data
+      consistency before the run), :class:`InterruptCheckpointHook` (Ctrl-C
+      or SIGTERM save a resumable checkpoint) unless the config has one,
+      :class:`PlainCheckpointHook`;
+    - a warning when the total batch size differs from
+      ``auto_scale_lr.base_batch_size`` and scaling is off;
+    - distributed runs on CPU: the gloo process group is started here (not
+      by mmengine, which needs CUDA) and SyncBN becomes BN.
 
     With mmengine's ``EMAHook`` a checkpoint's ``state_dict`` already holds
     the EMA weights (the hook swaps them in before saving), so loading and
@@ -30,13 +53,110 @@ class PoseRunner(Runner):
         ckpt_io.install()
         super().__init__(*args, **kwargs)
         self.load_from_strict = True
+        self._loaded_meta: dict = {}
         self.register_hook(PlainCheckpointHook())
+        self.register_hook(StartupCheckHook())
+        if not any(isinstance(h, InterruptCheckpointHook) for h in self.hooks):
+            self.register_hook(InterruptCheckpointHook())
 
     @classmethod
     def from_cfg(cls, cfg) -> 'PoseRunner':
         runner = super().from_cfg(cfg)
         runner.load_from_strict = cfg.get('load_from_strict', True)
         return runner
+
+    def setup_env(self, env_cfg: dict) -> None:
+        if self.launcher == 'pytorch' and not torch.cuda.is_available() \
+                and not is_distributed():
+            # mmengine's launcher calls torch.cuda.set_device, which a
+            # CPU-only machine lacks: start the gloo group ourselves (torchrun
+            # sets RANK, WORLD_SIZE, MASTER_ADDR and MASTER_PORT).
+            dist_cfg = dict(env_cfg.get('dist_cfg', {}))
+            dist_cfg.pop('init_backend', None)
+            if dist_cfg.pop('backend', 'gloo') != 'gloo':
+                print_log('no CUDA: using the gloo backend', logger='current',
+                          level=logging.WARNING)
+            if dist_cfg.get('timeout') is not None:  # seconds, as mmengine
+                dist_cfg['timeout'] = datetime.timedelta(
+                    seconds=dist_cfg['timeout'])
+            torch_dist.init_process_group(backend='gloo', **dist_cfg)
+        super().setup_env(env_cfg)
+
+    def build_train_loop(self, loop):
+        if isinstance(loop, dict) and 'type' not in loop and loop.get(
+                'by_epoch', False):
+            loop_cfg = dict(loop)
+            loop_cfg.pop('by_epoch')
+            return ResumableEpochBasedTrainLoop(
+                **loop_cfg, runner=self, dataloader=self._train_dataloader)
+        return super().build_train_loop(loop)
+
+    def train(self) -> nn.Module:
+        try:
+            return super().train()
+        finally:
+            for hook in self.hooks:
+                if isinstance(hook, InterruptCheckpointHook):
+                    hook.release()
+            # Idle persistent workers would otherwise hold the exit (also
+            # after an interrupt) for seconds.
+            if isinstance(self._train_loop, BaseLoop):
+                reset_persistent_workers(self._train_loop.dataloader)
+
+    def wrap_model(self, model_wrapper_cfg: Optional[dict],
+                   model: nn.Module) -> nn.Module:
+        if self.distributed and get_device() == 'cpu' and \
+                not is_model_wrapper(model):
+            if any(isinstance(m, nn.SyncBatchNorm) for m in model.modules()):
+                self.logger.warning(
+                    'SyncBN needs CUDA: training on CPU with per-process BN '
+                    'statistics instead')
+                model = revert_sync_batchnorm(model)
+            # DDP of a CPU module takes no device_ids (mmengine passes them)
+            model_wrapper_cfg = dict(
+                model_wrapper_cfg or dict(
+                    type='MMDistributedDataParallel',
+                    broadcast_buffers=False,
+                    find_unused_parameters=self.cfg.get(
+                        'find_unused_parameters', False)),
+                device_ids=None)
+        return super().wrap_model(model_wrapper_cfg, model)
+
+    def scale_lr(self, optim_wrapper, auto_scale_lr: Optional[dict] = None):
+        super().scale_lr(optim_wrapper, auto_scale_lr)
+        if not auto_scale_lr or auto_scale_lr.get('enable', False) or \
+                'base_batch_size' not in auto_scale_lr:
+            return
+        loader = self._train_dataloader
+        batch_size = loader.get('batch_size') if isinstance(
+            loader, dict) else loader.batch_size
+        total = (batch_size or 0) * self.world_size
+        base = auto_scale_lr['base_batch_size']
+        if not batch_size or total == base:
+            return
+        wrappers = optim_wrapper.values() if hasattr(
+            optim_wrapper, 'values') else [optim_wrapper]
+        lrs = sorted({g['lr'] for w in wrappers
+                      for g in w.optimizer.param_groups})
+        scaled = ', '.join(f'{lr * total / base:.4g}' for lr in lrs)
+        self.logger.warning(
+            f'total batch size {total} ({self.world_size} process(es) x '
+            f'{batch_size}) differs from auto_scale_lr.base_batch_size='
+            f'{base}: training with lr {", ".join(f"{lr:.4g}" for lr in lrs)}'
+            f' as configured; with --auto-scale-lr it would be {scaled} '
+            f'(x{total / base:.4g})')
+
+    def save_checkpoint(self, out_dir: str, filename: str, *args,
+                        meta: Optional[dict] = None, **kwargs) -> None:
+        meta = dict(meta or {})
+        if isinstance(self._train_loop, ResumableEpochBasedTrainLoop):
+            meta.update(self._train_loop.checkpoint_meta())
+        super().save_checkpoint(out_dir, filename, *args, meta=meta, **kwargs)
+
+    def resume(self, filename: str, *args, **kwargs) -> None:
+        super().resume(filename, *args, **kwargs)
+        if isinstance(self._train_loop, ResumableEpochBasedTrainLoop):
+            self._train_loop.resume_position(self._loaded_meta)
 
     def load_checkpoint(self,
                         filename: str,
@@ -45,6 +165,7 @@ class PoseRunner(Runner):
                         revise_keys: list = [(r'^module\.', '')]) -> dict:
         """Load model weights from ``filename`` and return the whole dict."""
         checkpoint = ckpt_io.load_checkpoint(filename, map_location)
+        self._loaded_meta = checkpoint.get('meta', {})
         # Hooks first: the EMA hook swaps raw weights back in on resume.
         self.call_hook('after_load_checkpoint', checkpoint=checkpoint)
         model = self.model.module if is_model_wrapper(

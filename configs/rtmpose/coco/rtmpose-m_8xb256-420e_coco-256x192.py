@@ -189,6 +189,20 @@ test_dataloader = val_dataloader
 # hooks
 default_hooks = dict(
     checkpoint=dict(save_best='coco/AP', rule='greater', max_keep_ckpts=1))
+# EMA of the weights (paper Table 7: decay 0.9998, warmed up over ~2000
+# iterations); validation, test and the saved state_dict use the average
+ema_hook = dict(
+    type='EMAHook',
+    ema_type='ExpMomentumEMA',
+    momentum=0.0002,
+    update_buffers=True,
+    priority=49)
+# two-stage augmentation: the last stage2_num_epochs epochs use stage 2
+stage2_hook = dict(
+    type='PipelineSwitchHook',
+    switch_epoch=max_epochs - stage2_num_epochs,
+    switch_pipeline=train_pipeline_stage2)
+custom_hooks = [ema_hook, stage2_hook]
 
 # evaluators
 val_evaluator = dict(

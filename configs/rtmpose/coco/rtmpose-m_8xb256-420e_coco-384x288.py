@@ -72,6 +72,15 @@ train_pipeline_stage2 = [
     dict(type='PackPoseInputs')
 ]
 
+# the stage-2 hook must carry this config's stage-2 pipeline
+custom_hooks = [
+    {{_base_.ema_hook}},
+    dict(
+        type='PipelineSwitchHook',
+        switch_epoch={{_base_.stage2_hook.switch_epoch}},
+        switch_pipeline=train_pipeline_stage2)
+]
+
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
 test_dataloader = val_dataloader

@@ -1,3 +1,9 @@
+from .interrupt_checkpoint_hook import InterruptCheckpointHook
+from .pipeline_switch_hook import PipelineSwitchHook
 from .plain_checkpoint_hook import PlainCheckpointHook
+from .startup_check_hook import StartupCheckHook
 
-__all__ = ['PlainCheckpointHook']
+__all__ = [
+    'PlainCheckpointHook', 'InterruptCheckpointHook', 'PipelineSwitchHook',
+    'StartupCheckHook'
+]

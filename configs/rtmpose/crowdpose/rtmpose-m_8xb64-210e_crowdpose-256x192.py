@@ -1,0 +1,91 @@
+# RTMPose-m on CrowdPose at 256x192 (RTMPose Table 8): trained on trainval,
+# evaluated on test with the detector boxes released with CrowdPose, AP
+# split by crowd index (easy / medium / hard). The COCO recipe with 210
+# epochs, batch 8x64 and 14 keypoints.
+_base_ = ['../coco/rtmpose-m_8xb256-420e_coco-256x192.py']
+
+# runtime
+max_epochs = 210
+stage2_num_epochs = 30
+base_lr = 4e-3
+
+train_cfg = dict(max_epochs=max_epochs, val_interval=10)
+
+# learning rate: linear warm-up, flat until max_epochs / 2, then cosine
+param_scheduler = [
+    dict(
+        type='LinearLR',
+        start_factor=1.0e-5,
+        by_epoch=False,
+        begin=0,
+        end=1000),
+    dict(
+        type='CosineAnnealingLR',
+        eta_min=base_lr * 0.05,
+        begin=max_epochs // 2,
+        end=max_epochs,
+        T_max=max_epochs // 2,
+        by_epoch=True,
+        convert_to_iter_based=True),
+]
+auto_scale_lr = dict(base_batch_size=512)
+
+model = dict(head=dict(out_channels=14))
+
+# base dataset settings
+dataset_type = 'CrowdPoseDataset'
+data_mode = 'topdown'
+data_root = 'data/crowdpose/'
+
+# data loaders (the COCO pipelines: same input size)
+train_dataloader = dict(
+    batch_size=64,
+    dataset=dict(
+        _delete_=True,
+        type=dataset_type,
+        data_root=data_root,
+        data_mode=data_mode,
+        ann_file='annotations/mmpose_crowdpose_trainval.json',
+        data_prefix=dict(img='images/'),
+        pipeline=_base_.train_pipeline,
+    ))
+val_dataloader = dict(
+    batch_size=32,
+    dataset=dict(
+        _delete_=True,
+        type=dataset_type,
+        data_root=data_root,
+        data_mode=data_mode,
+        ann_file='annotations/mmpose_crowdpose_test.json',
+        bbox_file=f'{data_root}annotations/det_for_crowd_test_0.1_0.5.json',
+        data_prefix=dict(img='images/'),
+        test_mode=True,
+        pipeline=_base_.val_pipeline,
+    ))
+test_dataloader = val_dataloader
+
+# hooks: EMA of the weights; stage-2 augmentation for the last 30 epochs
+default_hooks = dict(
+    checkpoint=dict(
+        save_best='crowdpose/AP', rule='greater', max_keep_ckpts=1))
+custom_hooks = [
+    dict(
+        type='EMAHook',
+        ema_type='ExpMomentumEMA',
+        momentum=0.0002,
+        update_buffers=True,
+        priority=49),
+    dict(
+        type='PipelineSwitchHook',
+        switch_epoch=max_epochs - stage2_num_epochs,
+        switch_pipeline=_base_.train_pipeline_stage2)
+]
+
+# evaluators: CrowdPose AP (no GT areas: OKS uses 0.53 x box area)
+val_evaluator = dict(
+    type='CocoMetric',
+    ann_file=f'{data_root}annotations/mmpose_crowdpose_test.json',
+    use_area=False,
+    iou_type='keypoints_crowd',
+    prefix='crowdpose')
+test_evaluator = val_evaluator

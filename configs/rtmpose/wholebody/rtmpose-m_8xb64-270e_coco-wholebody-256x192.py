@@ -1,0 +1,70 @@
+# RTMPose-m on COCO-WholeBody v1.0 (133 keypoints) at 256x192 (RTMPose
+# Table 6), evaluated on val2017 with the COCO person detections (AP 56)
+# for whole body, body, foot, face and hands. The COCO recipe with 270
+# epochs and batch 8x64.
+_base_ = ['../coco/rtmpose-m_8xb256-420e_coco-256x192.py']
+
+# runtime
+max_epochs = 270
+stage2_num_epochs = 30
+base_lr = 4e-3
+
+train_cfg = dict(max_epochs=max_epochs, val_interval=10)
+
+# learning rate: linear warm-up, flat until max_epochs / 2, then cosine
+param_scheduler = [
+    dict(
+        type='LinearLR',
+        start_factor=1.0e-5,
+        by_epoch=False,
+        begin=0,
+        end=1000),
+    dict(
+        type='CosineAnnealingLR',
+        eta_min=base_lr * 0.05,
+        begin=max_epochs // 2,
+        end=max_epochs,
+        T_max=max_epochs // 2,
+        by_epoch=True,
+        convert_to_iter_based=True),
+]
+auto_scale_lr = dict(base_batch_size=512)
+
+model = dict(head=dict(out_channels=133))
+
+dataset_type = 'CocoWholeBodyDataset'
+
+# data loaders: COCO images and boxes, whole-body annotations
+train_dataloader = dict(
+    batch_size=64,
+    dataset=dict(
+        type=dataset_type,
+        ann_file='annotations/coco_wholebody_train_v1.0.json'))
+val_dataloader = dict(
+    batch_size=32,
+    dataset=dict(
+        type=dataset_type,
+        ann_file='annotations/coco_wholebody_val_v1.0.json'))
+test_dataloader = val_dataloader
+
+# hooks: EMA of the weights; stage-2 augmentation for the last 30 epochs
+default_hooks = dict(checkpoint=dict(save_best='coco-wholebody/AP'))
+custom_hooks = [
+    dict(
+        type='EMAHook',
+        ema_type='ExpMomentumEMA',
+        momentum=0.0002,
+        update_buffers=True,
+        priority=49),
+    dict(
+        type='PipelineSwitchHook',
+        switch_epoch=max_epochs - stage2_num_epochs,
+        switch_pipeline=_base_.train_pipeline_stage2)
+]
+
+# evaluators: AP/AR of the whole body and of each part
+val_evaluator = dict(
+    _delete_=True,
+    type='CocoWholeBodyMetric',
+    ann_file='data/coco/annotations/coco_wholebody_val_v1.0.json')
+test_evaluator = val_evaluator

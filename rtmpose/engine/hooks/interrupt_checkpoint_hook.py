@@ -1,0 +1,87 @@
+"""Save a resumable checkpoint when training is interrupted by a signal."""
+import os.path as osp
+import signal
+import threading
+from typing import Optional, Sequence
+
+import torch
+from mmengine.dist import all_reduce, barrier, get_world_size, \
+    is_main_process
+from mmengine.hooks import Hook
+
+from rtmpose.registry import HOOKS
+
+
+@HOOKS.register_module()
+class InterruptCheckpointHook(Hook):
+    """On one of ``signals`` (Ctrl-C, ``kill``, a Slurm time limit or
+    preemption), finish the current iteration, write ``iter_{n}.pth`` into
+    the work dir, point ``last_checkpoint`` at it and stop with exit status
+    128 + signal number. ``tools/train.py --resume`` then continues from the
+    next batch of the same epoch.
+
+    A second signal of the same kind gets the previous handler (Ctrl-C twice
+    stops at once). Under distributed training the ranks agree every
+    iteration on whether any of them was signalled, so they all stop after
+    the same iteration.
+
+    For crashes that give no signal (``kill -9``, power loss) add a periodic
+    iteration checkpoint: ``dict(type='CheckpointHook', by_epoch=False,
+    interval=1000, max_keep_ckpts=1)`` in ``custom_hooks``.
+
+    Args:
+        signals: names of the signals to catch.
+    """
+
+    # After CheckpointHook: an interval checkpoint of this iteration is
+    # already written when we look at the flag.
+    priority = 'VERY_LOW'
+
+    def __init__(self, signals: Sequence[str] = ('SIGINT', 'SIGTERM')):
+        self.signals = [getattr(signal, name) for name in signals]
+        self.received: Optional[int] = None
+        self._previous = {}
+
+    def _handle(self, signum, frame) -> None:
+        self.received = signum
+        # The next one of this kind does what it did before we came.
+        signal.signal(signum, self._previous.pop(signum, signal.SIG_DFL))
+
+    def before_train(self, runner) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            runner.logger.warning('InterruptCheckpointHook: not in the main '
+                                  'thread, cannot catch signals')
+            return
+        for signum in self.signals:
+            self._previous[signum] = signal.signal(signum, self._handle)
+
+    def after_train_iter(self, runner, batch_idx: int, data_batch=None,
+                         outputs=None) -> None:
+        stop = torch.tensor([0 if self.received is None else self.received])
+        if get_world_size() > 1:
+            all_reduce(stop, op='max')
+        signum = int(stop.item())
+        if not signum:
+            return
+        name = f'iter_{runner.iter + 1}.pth'
+        runner.logger.warning(
+            f'{signal.Signals(signum).name} received: saving {name} after '
+            f'iteration {runner.iter + 1} (epoch {runner.epoch + 1}, batch '
+            f'{batch_idx + 1}) and stopping; continue with --resume')
+        runner.save_checkpoint(runner.work_dir, name, by_epoch=False)
+        if is_main_process():
+            with open(osp.join(runner.work_dir, 'last_checkpoint'), 'w') as f:
+                f.write(osp.join(runner.work_dir, name))
+        barrier()  # no rank exits (and gets the others killed) mid-save
+        self.release()
+        raise SystemExit(128 + signum)
+
+    def after_train(self, runner) -> None:
+        self.release()
+
+    def release(self) -> None:
+        """Give the signals back to their previous handlers (also called by
+        ``PoseRunner.train`` when training ends with an exception)."""
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
+        self._previous = {}

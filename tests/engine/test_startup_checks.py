@@ -1,0 +1,193 @@
+"""Start-up checks: every kind of disagreement stops the run and names the
+values and where they come from."""
+import copy
+import os.path as osp
+
+import numpy as np
+import pytest
+from mmengine.config import Config
+
+from rtmpose.engine import (PoseRunner, SetupError, check_setup,
+                            find_setup_problems)
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+CONFIGS = osp.join(ROOT, 'configs/rtmpose/coco')
+M_CONFIG = osp.join(CONFIGS, 'rtmpose-m_8xb256-420e_coco-256x192.py')
+TOPDOWN_AFFINE = 5  # index in the m config's pipelines
+GENERATE_TARGET = 10
+
+
+@pytest.fixture(scope='module')
+def m_cfg():
+    return Config.fromfile(M_CONFIG)
+
+
+@pytest.mark.parametrize('name', [
+    'rtmpose-t_8xb256-420e_coco-256x192.py',
+    'rtmpose-m_8xb256-420e_coco-256x192.py',
+    'rtmpose-m_8xb256-420e_coco-384x288.py',
+    'rtmpose-l_8xb256-420e_coco-384x288.py',
+])
+def test_shipped_configs_pass(name):
+    assert find_setup_problems(Config.fromfile(osp.join(CONFIGS, name))) == []
+
+
+def _train_pipeline(cfg):
+    return cfg['train_dataloader']['dataset']['pipeline']
+
+
+def _break(cfg, how):
+    cfg = copy.deepcopy(cfg.to_dict())
+    how(cfg)
+    return cfg
+
+
+BROKEN = {
+    'head (h, w)': (
+        lambda c: c['model']['head'].update(input_size=(256, 192)),
+        [f'(w, h) order: train_dataloader.dataset.pipeline[{TOPDOWN_AFFINE}]'
+         '.input_size=(192, 256) is model.head.input_size=(256, 192) '
+         'reversed',
+         'model.head.in_featuremap_size=(6, 8) but model.head.input_size='
+         '(256, 192) / backbone stride 32 gives (8, 6) ((w, h) order)']),
+    'affine (h, w)': (
+        lambda c: _train_pipeline(c)[TOPDOWN_AFFINE].update(
+            input_size=(256, 192)),
+        [f'(w, h) order: train_dataloader.dataset.pipeline[{TOPDOWN_AFFINE}]'
+         '.input_size=(256, 192) is model.head.input_size=(192, 256) '
+         'reversed']),
+    'encoder size': (
+        lambda c: _train_pipeline(c)[GENERATE_TARGET]['encoder'].update(
+            input_size=(192, 192)),
+        ['input size mismatch: train_dataloader.dataset.pipeline'
+         f'[{GENERATE_TARGET}].encoder.input_size=(192, 192) but '
+         'model.head.input_size=(192, 256)']),
+    'decoder size': (
+        lambda c: c['model']['head']['decoder'].update(input_size=(288, 384)),
+        ['input size mismatch: model.head.decoder.input_size=(288, 384) but '
+         'model.head.input_size=(192, 256)']),
+    'val affine': (
+        lambda c: c['val_dataloader']['dataset']['pipeline'][2].update(
+            input_size=(288, 384)),
+        ['input size mismatch: val_dataloader.dataset.pipeline[2].'
+         'input_size=(288, 384)']),
+    'stage-2 affine': (
+        lambda c: c['custom_hooks'][1]['switch_pipeline'][TOPDOWN_AFFINE]
+        .update(input_size=(256, 192)),
+        [f'(w, h) order: custom_hooks[1].switch_pipeline[{TOPDOWN_AFFINE}]'
+         '.input_size=(256, 192)']),
+    'feature map': (
+        lambda c: c['model']['head'].update(in_featuremap_size=(6, 6)),
+        ['model.head.in_featuremap_size=(6, 6) but model.head.input_size='
+         '(192, 256) / backbone stride 32 gives (6, 8)']),
+    'stride 16': (
+        lambda c: c['model']['backbone'].update(out_indices=(3, )),
+        ['model.head.in_featuremap_size=(6, 8) but model.head.input_size='
+         '(192, 256) / backbone stride 16 gives (12, 16)']),
+    'split ratio': (
+        lambda c: c['model']['head'].update(simcc_split_ratio=3.0),
+        [f'train_dataloader.dataset.pipeline[{GENERATE_TARGET}].encoder.'
+         'simcc_split_ratio=2 but model.head.simcc_split_ratio=3',
+         'model.head.decoder.simcc_split_ratio=2 but '
+         'model.head.simcc_split_ratio=3']),
+}
+
+
+@pytest.mark.parametrize('case', sorted(BROKEN))
+def test_config_disagreement_is_named(m_cfg, case):
+    how, expected = BROKEN[case]
+    cfg = _break(m_cfg, how)
+    problems = find_setup_problems(cfg)
+    for message in expected:
+        assert any(message in p for p in problems), (message, problems)
+    with pytest.raises(SetupError, match='the config does not add up'):
+        check_setup(cfg)
+
+
+def test_unused_stage_2_is_not_checked(m_cfg):
+    """A switch after max_epochs never runs (the hook warns about that)."""
+    cfg = _break(m_cfg, BROKEN['stage-2 affine'][0])
+    cfg['train_cfg']['max_epochs'] = 390
+    assert find_setup_problems(cfg) == []
+
+
+class _Dataset:
+    """Stands in for a built dataset: metainfo and the first sample."""
+
+    def __init__(self, num_kpts=17, sample_kpts=17, **meta):
+        self.metainfo = dict(
+            num_keypoints=num_kpts,
+            sigmas=np.full(num_kpts, 0.05, np.float32),
+            dataset_keypoint_weights=np.ones(num_kpts, np.float32),
+            flip_indices=list(range(num_kpts)))
+        self.metainfo.update(meta)
+        self.sample_kpts = sample_kpts
+        self.ann_file = 'data/x/train.json'
+
+    def __len__(self):
+        return 3
+
+    def get_data_info(self, idx):
+        return dict(keypoints=np.zeros((1, self.sample_kpts, 2), np.float32))
+
+
+DATA_CASES = {
+    'head vs metainfo': (
+        _Dataset(num_kpts=14, sample_kpts=14),
+        'model.head.out_channels=17 but train_dataloader.dataset (_Dataset) '
+        'metainfo num_keypoints=14'),
+    'annotation': (
+        _Dataset(sample_kpts=14),
+        'train_dataloader.dataset: the first annotation (data/x/train.json) '
+        'has 14 keypoints but train_dataloader.dataset (_Dataset) metainfo '
+        'num_keypoints=17'),
+    'sigmas': (
+        _Dataset(sigmas=np.ones(16)),
+        'metainfo sigmas: 16 values for num_keypoints=17'),
+    'weights': (
+        _Dataset(dataset_keypoint_weights=np.ones(18)),
+        'metainfo dataset_keypoint_weights: 18 values for num_keypoints=17'),
+    'flip length': (
+        _Dataset(flip_indices=list(range(16))),
+        'flip_indices has 16 entries for num_keypoints=17'),
+    'flip range': (
+        _Dataset(flip_indices=list(range(16)) + [17]),
+        'flip_indices [17] out of range [0, 17)'),
+    'flip symmetry': (
+        _Dataset(flip_indices=[1, 2, 0] + list(range(3, 17))),
+        'flip_indices is not symmetric: keypoints [0, 1, 2]'),
+}
+
+
+@pytest.mark.parametrize('case', sorted(DATA_CASES))
+def test_data_disagreement_is_named(m_cfg, case):
+    dataset, message = DATA_CASES[case]
+    problems = find_setup_problems(
+        m_cfg, {'train_dataloader.dataset': dataset})
+    assert any(message in p for p in problems), problems
+    assert find_setup_problems(
+        m_cfg, {'train_dataloader.dataset': _Dataset()}) == []
+
+
+def test_runner_stops_before_training(tmp_path):
+    """Through PoseRunner: the real (synthetic) COCO dataset and a head
+    with 14 outputs."""
+    data_root = str(tmp_path / 'data')
+    cfg = Config.fromfile(osp.join(ROOT, 'configs/demo/rtmpose-t_demo.py'))
+    cfg.merge_from_dict({
+        'work_dir': str(tmp_path / 'work'),
+        'model.head.out_channels': 14,
+        'train_dataloader.dataset.data_root': data_root,
+        'train_dataloader.dataset.synthetic_cfg': dict(
+            num_train_images=4, num_val_images=2, image_size=(160, 120)),
+        'train_dataloader.num_workers': 0,
+        'train_dataloader.persistent_workers': False,
+        'val_dataloader': None, 'val_cfg': None, 'val_evaluator': None,
+        'log_level': 'WARNING',
+    })
+    runner = PoseRunner.from_cfg(cfg)
+    with pytest.raises(SetupError) as err:
+        runner.train()
+    assert 'model.head.out_channels=14 but train_dataloader.dataset ' \
+        '(SyntheticCocoDataset) metainfo num_keypoints=17' in str(err.value)
+    assert runner.iter == 0

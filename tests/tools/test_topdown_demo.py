@@ -1,0 +1,82 @@
+"""demo/topdown_demo.py on a few frames of a synthetic video and a folder."""
+import importlib.util
+import json
+import os.path as osp
+
+import cv2
+import numpy as np
+import pytest
+import torch
+
+from rtmpose.apis import init_model
+from rtmpose.datasets.synthetic_video import make_synthetic_video
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+CONFIG = osp.join(ROOT, 'configs/demo/rtmpose-t_demo.py')
+
+
+def _load_demo():
+    spec = importlib.util.spec_from_file_location(
+        'topdown_demo', osp.join(ROOT, 'demo/topdown_demo.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope='module')
+def checkpoint(tmp_path_factory):
+    torch.manual_seed(0)
+    path = str(tmp_path_factory.mktemp('ckpt') / 'demo.pth')
+    torch.save(dict(state_dict=init_model(CONFIG).state_dict()), path)
+    return path
+
+
+def test_video(checkpoint, tmp_path):
+    video = make_synthetic_video(tmp_path / 'src', num_frames=8)
+    out = str(tmp_path / 'out' / 'demo.mp4')
+    pred = _load_demo().main([
+        CONFIG, checkpoint, '--input', video['video'], '--output', out,
+        '--det-json', video['det_json'], '--det-interval', '3', '--smooth',
+        '--max-frames', '6'
+    ])
+    assert pred == str(tmp_path / 'out' / 'demo.json')
+    cap = cv2.VideoCapture(out)
+    frames = []
+    while True:
+        ok, frame = cap.read()
+        if not ok:
+            break
+        frames.append(frame)
+    assert len(frames) == 6 and frames[0].shape == (240, 640, 3)
+    # the drawing changed the frames
+    assert np.abs(frames[0].astype(int) - video['frames'][0]).mean() > 0.5
+    with open(pred) as f:
+        data = json.load(f)
+    assert len(data['keypoint_names']) == 17
+    assert [fr['detected'] for fr in data['frames']
+            ] == [True, False, False, True, False, False]
+    for fr in data['frames']:
+        assert len(fr['instances']) == 2
+        inst = fr['instances'][0]
+        assert np.array(inst['keypoints']).shape == (17, 2)
+        assert len(inst['bbox']) == 4 and isinstance(inst['track_id'], int)
+
+
+def test_folder(checkpoint, tmp_path):
+    src = tmp_path / 'imgs'
+    src.mkdir()
+    img = np.full((64, 48, 3), 128, np.uint8)
+    for name in ('a.jpg', 'b.jpg'):
+        cv2.imwrite(str(src / name), img)
+    out = tmp_path / 'vis'
+    pred = _load_demo().main(
+        [CONFIG, checkpoint, '--input',
+         str(src), '--output',
+         str(out)])
+    assert sorted(p.name for p in out.iterdir()) == [
+        'a.jpg', 'b.jpg', 'predictions.json'
+    ]
+    with open(pred) as f:
+        frames = json.load(f)['frames']
+    assert [fr['name'] for fr in frames] == ['a.jpg', 'b.jpg']
+    assert all(len(fr['instances']) == 1 for fr in frames)
