@@ -1,14 +1,14 @@
 """Evaluate a checkpoint: ``python tools/test.py CONFIG CHECKPOINT [options]``."""
 import argparse
-import os
 import os.path as osp
 import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-from mmengine.config import Config, DictAction  # noqa: E402
+from mmengine.config import Config  # noqa: E402
 
-from rtmpose.engine.launch import build_runner, prepare_cfg  # noqa: E402
+from rtmpose.engine.launch import (build_runner, parse_cli,  # noqa: E402
+                                   prepare_cfg)
 
 
 def parse_args():
@@ -20,20 +20,7 @@ def parse_args():
         '--dump',
         type=str,
         help='write the predictions to this .json file (COCO results format)')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config settings, e.g. test_dataloader.batch_size=8')
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none',
-        help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
+    return parse_cli(parser)
 
 
 def main():

@@ -1,14 +1,14 @@
 """Train a pose model: ``python tools/train.py CONFIG [options]``."""
 import argparse
-import os
 import os.path as osp
 import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-from mmengine.config import Config, DictAction  # noqa: E402
+from mmengine.config import Config  # noqa: E402
 
-from rtmpose.engine.launch import prepare_cfg, build_runner  # noqa: E402
+from rtmpose.engine.launch import (build_runner, parse_cli,  # noqa: E402
+                                   prepare_cfg)
 
 
 def parse_args():
@@ -28,20 +28,7 @@ def parse_args():
         '--auto-scale-lr',
         action='store_true',
         help='scale the lr by actual batch size / auto_scale_lr.base_batch_size')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config settings, e.g. train_cfg.max_epochs=10')
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none',
-        help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
+    return parse_cli(parser)
 
 
 def main():

@@ -1,14 +1,36 @@
 """Shared set-up of ``tools/train.py`` and ``tools/test.py``."""
+import argparse
 import difflib
 import logging
+import os
 import os.path as osp
 from typing import Optional
 
 import torch
-from mmengine.config import Config, ConfigDict
+from mmengine.config import Config, ConfigDict, DictAction
 from mmengine.logging import print_log
 
 from .runner import PoseRunner
+
+
+def parse_cli(parser: argparse.ArgumentParser) -> argparse.Namespace:
+    """Add the options every tool shares (``--cfg-options``, ``--launcher``,
+    ``--local-rank``) and parse the command line."""
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override config settings, e.g. train_cfg.max_epochs=10 '
+        '(a misspelt key is refused)')
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args()
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return args
 
 
 def merge_cfg_options(cfg: Config, options: Optional[dict]) -> None:
