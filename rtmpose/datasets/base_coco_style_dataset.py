@@ -1,7 +1,7 @@
 """Top-down dataset over COCO-format keypoint annotations."""
 import copy
 import os.path as osp
-from typing import Callable, List, Optional, Sequence, Union
+from typing import Callable, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 from mmengine.dataset import BaseDataset
@@ -108,6 +108,7 @@ class BaseCocoStyleDataset(BaseDataset):
 
     def load_data_list(self) -> List[dict]:
         coco = load_coco(self.ann_file)
+        self._check_annotations(coco)
         if self.bbox_file is not None:
             data_list = self._load_detections(coco)
         else:
@@ -127,6 +128,10 @@ class BaseCocoStyleDataset(BaseDataset):
                 f'{self.test_mode}, filter_cfg={self.filter_cfg})')
         return data_list
 
+    def _check_annotations(self, coco) -> None:
+        """Hook run on the loaded annotations before any sample is made, for
+        subclasses that check them against the metainfo; none by default."""
+
     def _img_path(self, img: dict) -> str:
         return osp.join(self.data_prefix['img'], img['file_name'])
 
@@ -144,6 +149,19 @@ class BaseCocoStyleDataset(BaseDataset):
     def _is_degenerate(box: np.ndarray) -> bool:
         return bool((box[0, 2] - box[0, 0] < 1) or (box[0, 3] - box[0, 1] < 1))
 
+    def _annotation_keypoints(self, ann: dict) -> Tuple[Sequence, int]:
+        """The annotation's keypoints as a flat ``[x, y, v] * K`` sequence
+        and its number of labelled keypoints.
+
+        The hook for formats that store keypoints differently (e.g.
+        COCO-WholeBody's separate part fields).
+        """
+        kpts = ann['keypoints']
+        num_labelled = ann.get('num_keypoints')
+        if num_labelled is None:
+            num_labelled = int((np.asarray(kpts)[2::3] > 0).sum())
+        return kpts, int(num_labelled)
+
     def parse_data_info(self, raw_data_info: dict) -> Optional[dict]:
         """One annotated instance -> sample dict, or None when skipped."""
         ann, img = raw_data_info['raw_ann_info'], raw_data_info['raw_img_info']
@@ -152,7 +170,8 @@ class BaseCocoStyleDataset(BaseDataset):
             if key not in ann:
                 raise ValueError(f'annotation id {ann.get("id")} in '
                                  f'{self.ann_file} has no {key!r}')
-        kpts = np.asarray(ann['keypoints'], dtype=np.float32)
+        flat_kpts, num_labelled = self._annotation_keypoints(ann)
+        kpts = np.asarray(flat_kpts, dtype=np.float32)
         if kpts.size != 3 * num_kpts:
             raise ValueError(
                 f'annotation id {ann.get("id")} in {self.ann_file} has '
@@ -160,7 +179,6 @@ class BaseCocoStyleDataset(BaseDataset):
                 f'expected {3 * num_kpts} ({num_kpts} keypoints of '
                 f'{self._metainfo["dataset_name"]!r})')
         kpts = kpts.reshape(1, num_kpts, 3)
-        num_labelled = int(ann.get('num_keypoints', (kpts[..., 2] > 0).sum()))
         iscrowd = int(ann.get('iscrowd', 0))
         if not self.test_mode and (iscrowd or num_labelled == 0):
             return None

@@ -69,12 +69,7 @@ default_hooks = dict(
     checkpoint=dict(
         save_best='crowdpose/AP', rule='greater', max_keep_ckpts=1))
 custom_hooks = [
-    dict(
-        type='EMAHook',
-        ema_type='ExpMomentumEMA',
-        momentum=0.0002,
-        update_buffers=True,
-        priority=49),
+    _base_.ema_hook,
     dict(
         type='PipelineSwitchHook',
         switch_epoch=max_epochs - stage2_num_epochs,

@@ -80,13 +80,9 @@ train_dataloader = dict(batch_size=32, dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
 test_dataloader = val_dataloader
 
+# the stage-2 hook must carry this config's stage-2 pipeline
 custom_hooks = [
-    dict(
-        type='EMAHook',
-        ema_type='ExpMomentumEMA',
-        momentum=0.0002,
-        update_buffers=True,
-        priority=49),
+    _base_.ema_hook,
     dict(
         type='PipelineSwitchHook',
         switch_epoch=_base_.max_epochs - _base_.stage2_num_epochs,

@@ -50,12 +50,7 @@ test_dataloader = val_dataloader
 # hooks: EMA of the weights; stage-2 augmentation for the last 30 epochs
 default_hooks = dict(checkpoint=dict(save_best='coco-wholebody/AP'))
 custom_hooks = [
-    dict(
-        type='EMAHook',
-        ema_type='ExpMomentumEMA',
-        momentum=0.0002,
-        update_buffers=True,
-        priority=49),
+    _base_.ema_hook,
     dict(
         type='PipelineSwitchHook',
         switch_epoch=max_epochs - stage2_num_epochs,

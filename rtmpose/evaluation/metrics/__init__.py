@@ -1,3 +1,8 @@
 from .coco_metric import CocoMetric
+from .coco_wholebody_metric import CocoWholeBodyMetric
+from .keypoint_2d_metrics import AUC, EPE, MpiiPCKAccuracy, PCKAccuracy
 
-__all__ = ['CocoMetric']
+__all__ = [
+    'CocoMetric', 'CocoWholeBodyMetric', 'AUC', 'EPE', 'MpiiPCKAccuracy',
+    'PCKAccuracy'
+]

@@ -21,6 +21,11 @@ from ..functional import oks_nms, soft_oks_nms
 
 STAT_NAMES = ('AP', 'AP .5', 'AP .75', 'AP (M)', 'AP (L)', 'AR', 'AR .5',
               'AR .75', 'AR (M)', 'AR (L)')
+# CrowdPose: no area ranges; AP over images of low / medium / high crowd
+# index (< 0.2, < 0.8, >= 0.8) instead.
+CROWD_STAT_NAMES = ('AP', 'AP .5', 'AP .75', 'AR', 'AR .5', 'AR .75',
+                    'AP(E)', 'AP(M)', 'AP(H)')
+IOU_TYPES = {'keypoints': STAT_NAMES, 'keypoints_crowd': CROWD_STAT_NAMES}
 SCORE_MODES = ('bbox', 'bbox_keypoint', 'keypoint')
 NMS_MODES = ('oks_nms', 'soft_oks_nms', 'none')
 
@@ -48,7 +53,11 @@ class CocoMetric(BaseMetric):
             annotated boxes).
         use_area: normalise OKS by the GT ``area`` (else by 0.53 x the GT
             box area, as xtcocotools does).
-        iou_type: only ``'keypoints'``.
+        iou_type: ``'keypoints'``, or ``'keypoints_crowd'`` for CrowdPose:
+            AP/AR without area ranges plus ``AP(E)``, ``AP(M)``, ``AP(H)``
+            over easy / medium / hard images by their ``crowdIndex`` (in
+            the ground-truth images, or the samples' ``crowd_index`` when
+            ``ann_file`` is None); use it with ``use_area=False``.
         score_mode: ``'bbox'``, ``'bbox_keypoint'`` or ``'keypoint'``.
         keypoint_score_thr: keypoint scores above it enter the instance score.
         nms_mode: ``'oks_nms'``, ``'soft_oks_nms'`` or ``'none'``.
@@ -83,9 +92,9 @@ class CocoMetric(BaseMetric):
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None):
         super().__init__(collect_device=collect_device, prefix=prefix)
-        if iou_type != 'keypoints':
-            raise ValueError(f"CocoMetric: iou_type must be 'keypoints', got "
-                             f'{iou_type!r}')
+        if iou_type not in IOU_TYPES:
+            raise ValueError(f'CocoMetric: iou_type must be one of '
+                             f'{tuple(IOU_TYPES)}, got {iou_type!r}')
         if score_mode not in SCORE_MODES:
             raise ValueError(f'CocoMetric: score_mode must be one of '
                              f'{SCORE_MODES}, got {score_mode!r}')
@@ -144,6 +153,7 @@ class CocoMetric(BaseMetric):
                 record['gt'] = dict(
                     img_id=sample['img_id'],
                     ori_shape=tuple(sample['ori_shape']),
+                    crowd_index=sample.get('crowd_index'),
                     raw_ann_info=sample['raw_ann_info'])
             self.results.append(record)
 
@@ -181,7 +191,28 @@ class CocoMetric(BaseMetric):
             if self.format_only:
                 print_log(f'results written to {res_file}', logger='current')
                 return {}
+            if self.iou_type == 'keypoints_crowd':
+                self._prepare_crowd_gt(coco_gt, tmp_dir)
             return self._evaluate(coco_gt, dets, sigmas)
+
+    def _prepare_crowd_gt(self, coco_gt: COCO, tmp_dir: str) -> None:
+        """The easy / medium / hard split of xtcocotools re-reads the ground
+        truth from its file: write one when it was built from samples."""
+        source = self.ann_file or 'samples (crowd_index)'
+        missing = [
+            img['id'] for img in coco_gt.dataset['images']
+            if img.get('crowdIndex') is None
+        ]
+        if missing:
+            raise ValueError(
+                f"CocoMetric(iou_type='keypoints_crowd'): images "
+                f'{missing[:5]} of the ground truth ({source}) have no '
+                'crowdIndex')
+        if not osp.isfile(str(coco_gt.anno_file[0])):
+            gt_file = osp.join(tmp_dir, 'ground_truth.json')
+            with open(gt_file, 'w') as f:
+                json.dump(coco_gt.dataset, f)
+            coco_gt.anno_file = [gt_file]
 
     def _gt_from_samples(self, results: list) -> COCO:
         images, anns, cat_ids = {}, {}, set()
@@ -189,7 +220,10 @@ class CocoMetric(BaseMetric):
             gt = record['gt']
             height, width = gt['ori_shape'][:2]
             images[gt['img_id']] = dict(
-                id=gt['img_id'], width=width, height=height)
+                id=gt['img_id'],
+                width=width,
+                height=height,
+                crowdIndex=gt.get('crowd_index'))
             raw = gt['raw_ann_info']
             for ann in raw if isinstance(raw, list) else [raw]:
                 anns[ann['id']] = ann
@@ -236,15 +270,18 @@ class CocoMetric(BaseMetric):
                 keep = soft_oks_nms(instances, self.nms_thr, sigmas)
             else:
                 keep = range(len(instances))
-            for k in keep:
-                inst = instances[k]
-                dets.append(
-                    dict(
-                        image_id=img_id,
-                        category_id=inst['category_id'],
-                        keypoints=inst['keypoints'].reshape(-1).tolist(),
-                        score=inst['score']))
+            dets.extend(
+                self._result_entry(img_id, instances[k]) for k in keep)
         return dets
+
+    def _result_entry(self, img_id, inst: dict) -> dict:
+        """One kept instance (``keypoints`` (K, 3) with scores, ``score``,
+        ``category_id``) -> its COCO results-file entry."""
+        return dict(
+            image_id=img_id,
+            category_id=inst['category_id'],
+            keypoints=inst['keypoints'].reshape(-1).tolist(),
+            score=inst['score'])
 
     def _evaluate(self, coco_gt: COCO, dets: List[dict],
                   sigmas: np.ndarray) -> Dict[str, float]:
@@ -252,12 +289,20 @@ class CocoMetric(BaseMetric):
             print_log(
                 'CocoMetric: no predictions; all metrics are 0',
                 logger='current')
-            return OrderedDict((name, 0.0) for name in STAT_NAMES)
+            return OrderedDict(
+                (name, 0.0) for name in IOU_TYPES[self.iou_type])
+        with contextlib.redirect_stdout(io.StringIO()):
+            coco_dt = coco_gt.loadRes(dets)
+        return self._run_cocoeval(coco_gt, coco_dt, self.iou_type, sigmas)
+
+    def _run_cocoeval(self, coco_gt: COCO, coco_dt: COCO, iou_type: str,
+                      sigmas: np.ndarray) -> Dict[str, float]:
+        """xtcocotools ``COCOeval`` of one ``iou_type`` (e.g. a
+        COCO-WholeBody part type) -> its stats by name, logged."""
         log = io.StringIO()
         with contextlib.redirect_stdout(log):
-            coco_dt = coco_gt.loadRes(dets)
             coco_eval = COCOeval(
-                coco_gt, coco_dt, 'keypoints', sigmas, use_area=self.use_area)
+                coco_gt, coco_dt, iou_type, sigmas, use_area=self.use_area)
             coco_eval.params.useSegm = None
             coco_eval.evaluate()
             coco_eval.accumulate()
@@ -265,6 +310,7 @@ class CocoMetric(BaseMetric):
         summary = [
             line for line in log.getvalue().splitlines() if 'Average' in line
         ]
-        print_log('\n' + '\n'.join(summary), logger='current')
+        print_log(f'{iou_type}:\n' + '\n'.join(summary), logger='current')
+        names = IOU_TYPES.get(iou_type, STAT_NAMES)
         return OrderedDict((name, float(value))
-                           for name, value in zip(STAT_NAMES, coco_eval.stats))
+                           for name, value in zip(names, coco_eval.stats))

@@ -1,0 +1,34 @@
+# ViTPose-B with the classic decoder on COCO at 576x432 (ViTPose Table 3).
+# Patch grid 36x27, heatmaps 108x144, sigma scaled with the heatmap
+# (2 x 144 / 64 = 4.5).
+_base_ = ['./vitpose-base_8xb64-210e_coco-384x288.py']
+
+codec = dict(
+    type='UDPHeatmap',
+    input_size=(432, 576),
+    heatmap_size=(108, 144),
+    sigma=4.5)
+
+model = dict(
+    backbone=dict(img_size=(576, 432)), head=dict(decoder=codec))
+
+backend_args = dict(backend='local')
+train_pipeline = [
+    dict(type='LoadImage', backend_args=backend_args),
+    dict(type='GetBBoxCenterScale'),
+    dict(type='RandomFlip', direction='horizontal'),
+    dict(type='RandomHalfBody'),
+    dict(type='RandomBBoxTransform'),
+    dict(type='TopdownAffine', input_size=codec['input_size'], use_udp=True),
+    dict(type='GenerateTarget', encoder=codec),
+    dict(type='PackPoseInputs')
+]
+val_pipeline = [
+    dict(type='LoadImage', backend_args=backend_args),
+    dict(type='GetBBoxCenterScale'),
+    dict(type='TopdownAffine', input_size=codec['input_size'], use_udp=True),
+    dict(type='PackPoseInputs')
+]
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
+test_dataloader = val_dataloader
