@@ -27,7 +27,11 @@ setup(
     python_requires='>=3.8',
     install_requires=read_requirements(),
     extras_require={
-        'tests': ['pytest>=7'],
+        # onnx / onnxruntime: wheels install in seconds and let the tests
+        # check exported models (those tests skip without them)
+        'tests': ['pytest>=7', 'onnx>=1.14', 'onnxruntime>=1.16'],
+        # export (onnx) and run (onnxruntime) ONNX models: rtmpose.deploy
+        'deploy': ['onnx>=1.14', 'onnxruntime>=1.16'],
         # torchvision must match the torch build; its CUDA wheels break on a
         # CPU-only torch, so it is never required.
         'detectors': ['torchvision'],

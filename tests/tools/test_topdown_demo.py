@@ -32,12 +32,12 @@ def checkpoint(tmp_path_factory):
 
 
 def test_video(checkpoint, tmp_path):
-    video = make_synthetic_video(tmp_path / 'src', num_frames=8)
+    video = make_synthetic_video(tmp_path / 'src', num_frames=6)
     out = str(tmp_path / 'out' / 'demo.mp4')
     pred = _load_demo().main([
         CONFIG, checkpoint, '--input', video['video'], '--output', out,
         '--det-json', video['det_json'], '--det-interval', '3', '--smooth',
-        '--max-frames', '6'
+        '--max-frames', '4'
     ])
     assert pred == str(tmp_path / 'out' / 'demo.json')
     cap = cv2.VideoCapture(out)
@@ -47,14 +47,14 @@ def test_video(checkpoint, tmp_path):
         if not ok:
             break
         frames.append(frame)
-    assert len(frames) == 6 and frames[0].shape == (240, 640, 3)
+    assert len(frames) == 4 and frames[0].shape == (240, 640, 3)
     # the drawing changed the frames
     assert np.abs(frames[0].astype(int) - video['frames'][0]).mean() > 0.5
     with open(pred) as f:
         data = json.load(f)
     assert len(data['keypoint_names']) == 17
-    assert [fr['detected'] for fr in data['frames']
-            ] == [True, False, False, True, False, False]
+    detected = [fr['detected'] for fr in data['frames']]
+    assert detected == [True, False, False, True]
     for fr in data['frames']:
         assert len(fr['instances']) == 2
         inst = fr['instances'][0]

@@ -4,7 +4,7 @@ PyTorch eager vs onnxruntime, and the stages of the video pipeline.
 Usage::
 
     python tools/analysis/benchmark.py [--threads 2] \
-        [--only pipeline train forward onnx video] [--onnx-size m]
+        [--only pipeline train forward onnx video vitpose] [--onnx-size m]
 
 Figures are printed as a Markdown table for the README. The pipeline is
 measured in one process on 640x480 JPEGs of the synthetic demo data.
@@ -30,6 +30,10 @@ CONFIGS = {
     for size in 'tsml'
 }
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+VITPOSE_CONFIGS = {
+    size: f'configs/vitpose/coco/vitpose-{arch}_8xb64-210e_coco-256x192.py'
+    for size, arch in (('S', 'small'), ('B', 'base'))
+}
 
 
 def _timeit(fn, warmup: int, seconds: float, min_iters: int = 3):
@@ -119,6 +123,50 @@ def bench_forward(size: str, seconds: float) -> float:
             model(x, None, mode='tensor')
 
     return 1000.0 * _timeit(step, warmup=5, seconds=seconds, min_iters=20)
+
+
+def _build_vitpose(size: str):
+    """ViTPose-``size`` (classic decoder) with random weights: no MAE
+    download."""
+    cfg = Config.fromfile(osp.join(ROOT, VITPOSE_CONFIGS[size]))
+    cfg.model.backbone.init_cfg = None
+    return MODELS.build(cfg.model), cfg
+
+
+def bench_vitpose(size: str, train_batch: int, seconds: float) -> list:
+    """ViTPose-``size`` at 256x192: forward latency at batch 1 (eval,
+    heatmaps out) and training steps (forward, heatmap MSE, backward,
+    AdamW) at ``train_batch``."""
+    model, cfg = _build_vitpose(size)
+    w, h = cfg.codec.input_size
+    hw, hh = cfg.codec.heatmap_size
+    num_kpt = cfg.model.head.out_channels
+    model.eval()
+    x = torch.randn(1, 3, h, w)
+
+    def forward():
+        with torch.inference_mode():
+            model(x, None, mode='tensor')
+
+    latency = _timeit(forward, warmup=3, seconds=seconds, min_iters=10)
+
+    model.train()
+    inputs = torch.randn(train_batch, 3, h, w)
+    targets = torch.rand(train_batch, num_kpt, hh, hw)
+    weights = torch.ones(train_batch, num_kpt)
+    optim = torch.optim.AdamW(model.parameters(), lr=1e-4)
+    loss_fn = model.head.loss_module
+
+    def step():
+        loss = loss_fn(model(inputs, None, mode='tensor'), targets, weights)
+        optim.zero_grad()
+        loss.backward()
+        optim.step()
+
+    step_time = _timeit(step, warmup=1, seconds=seconds, min_iters=2)
+    return [(f'ViTPose-{size} forward, batch 1 (ms)', 1000 * latency),
+            (f'ViTPose-{size} train step, batch {train_batch} (img/s)',
+             train_batch / step_time)]
 
 
 def _export(size: str, out_dir: str):
@@ -226,9 +274,12 @@ def main():
     parser.add_argument('--seconds', type=float, default=8.0)
     parser.add_argument(
         '--only', nargs='+', default=['pipeline', 'train', 'forward'],
-        choices=['pipeline', 'train', 'forward', 'onnx', 'video'])
+        choices=['pipeline', 'train', 'forward', 'onnx', 'video',
+                 'vitpose'])
     parser.add_argument('--onnx-size', default='m', choices=list('tsml'),
                         help='model of the onnx and video benchmarks')
+    parser.add_argument('--vitpose-batch', type=int, default=8,
+                        help='batch of the ViTPose training steps')
     parser.add_argument('--detector', help='torchvision detector (video)')
     parser.add_argument('--det-weights', help='its weights file')
     args = parser.parse_args()
@@ -251,6 +302,9 @@ def main():
         rows += bench_video(args.onnx_size, args.threads,
                             detector=args.detector,
                             det_weights=args.det_weights)
+    if 'vitpose' in args.only:
+        for size in VITPOSE_CONFIGS:
+            rows += bench_vitpose(size, args.vitpose_batch, args.seconds)
     print(f'\ntorch {torch.__version__}, {args.threads} threads')
     print('| measurement | value |\n|---|---|')
     for name, value in rows:

@@ -1,0 +1,164 @@
+"""Top-down pose demo on an image, a folder of images, a video or a webcam.
+
+Usage::
+
+    python demo/topdown_demo.py CONFIG CHECKPOINT --input IMG|DIR|VIDEO|CAM \
+        --output OUT [--det-json F | --detector NAME [--det-weights W]] \
+        [--det-interval K] [--smooth] [--onnx MODEL.onnx]
+
+OUT is an image file for an image, a folder for a folder and a video file
+(.mp4 or .avi) for a video or webcam. Predictions (boxes, keypoints in image
+pixels, scores, track ids per frame) go to OUT's name with ``.json`` (for a
+folder: ``OUT/predictions.json``), or to --pred-out. Without a detector every
+frame is one person box. CHECKPOINT may be ``none`` (random weights);
+``--onnx`` runs an exported model with onnxruntime instead (CONFIG and
+CHECKPOINT are then ignored).
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import sys
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+import cv2  # noqa: E402
+from mmengine.utils import ProgressBar  # noqa: E402
+
+from rtmpose.apis import FrameSource, PoseInferencer  # noqa: E402
+from rtmpose.apis.detectors import TORCHVISION_DETECTORS  # noqa: E402
+from rtmpose.visualization import draw_poses  # noqa: E402
+
+_FOURCC = {'.mp4': 'mp4v', '.avi': 'MJPG'}
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('config')
+    parser.add_argument('checkpoint', help='checkpoint file, or "none"')
+    parser.add_argument('--input',
+                        required=True,
+                        help='image, folder, video file or webcam index')
+    parser.add_argument('--output',
+                        required=True,
+                        help='output image / folder / video (see above)')
+    parser.add_argument('--pred-out', help='predictions JSON path')
+    det = parser.add_mutually_exclusive_group()
+    det.add_argument('--det-json', help='COCO-format detection JSON')
+    det.add_argument('--detector',
+                     choices=sorted(TORCHVISION_DETECTORS),
+                     help='torchvision person detector')
+    parser.add_argument('--det-weights', help='torchvision detector weights')
+    parser.add_argument('--det-score-thr', type=float, default=0.5)
+    parser.add_argument('--det-interval',
+                        type=int,
+                        default=1,
+                        help='run the detector every K video frames')
+    parser.add_argument('--smooth',
+                        action='store_true',
+                        help='One-Euro smoothing of tracked keypoints')
+    parser.add_argument('--onnx', help='exported model (onnxruntime)')
+    parser.add_argument('--device', default='cpu')
+    parser.add_argument('--kpt-thr',
+                        type=float,
+                        default=0.3,
+                        help='keypoints scored above it are drawn')
+    parser.add_argument('--no-bbox',
+                        action='store_true',
+                        help='do not draw boxes and track ids')
+    parser.add_argument('--max-frames',
+                        type=int,
+                        help='stop after this many frames')
+    return parser.parse_args(argv)
+
+
+def _pred_path(args, kind: str) -> str:
+    if args.pred_out:
+        return args.pred_out
+    if kind == 'folder':
+        return osp.join(args.output, 'predictions.json')
+    return osp.splitext(args.output)[0] + '.json'
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    source = FrameSource(args.input)
+    if source.is_stream and osp.splitext(args.output)[1].lower() \
+            not in _FOURCC:
+        raise ValueError(f'--output {args.output}: a video input needs a '
+                         f'video output ({", ".join(_FOURCC)})')
+    if args.onnx:
+        model = args.onnx
+    elif args.checkpoint.lower() == 'none':
+        model = args.config
+    else:
+        model = (args.config, args.checkpoint)
+    inferencer = PoseInferencer(model,
+                                device=args.device,
+                                detector=args.det_json or args.detector,
+                                det_weights=args.det_weights,
+                                det_score_thr=args.det_score_thr,
+                                det_interval=args.det_interval,
+                                kpt_thr=args.kpt_thr,
+                                smooth=args.smooth)
+
+    if source.kind == 'folder':
+        os.makedirs(args.output, exist_ok=True)
+    elif osp.dirname(args.output):
+        os.makedirs(osp.dirname(args.output), exist_ok=True)
+    total = source.num_frames
+    if args.max_frames is not None:
+        total = args.max_frames if total is None else min(
+            total, args.max_frames)
+    progress = ProgressBar(total) if total and total > 1 else None
+    writer, frames = None, []
+    for frame, result in inferencer.iter_frames(source, args.max_frames):
+        show_boxes = not args.no_bbox
+        vis = draw_poses(frame.image,
+                         result.keypoints,
+                         result.keypoint_scores,
+                         inferencer.dataset_meta,
+                         args.kpt_thr,
+                         bboxes=result.bboxes if show_boxes else None,
+                         track_ids=result.track_ids if show_boxes else None)
+        if source.is_stream:
+            if writer is None:
+                fps = source.fps or 30.0
+                writer = cv2.VideoWriter(
+                    args.output,
+                    cv2.VideoWriter_fourcc(
+                        *_FOURCC[osp.splitext(args.output)[1].lower()]), fps,
+                    (vis.shape[1], vis.shape[0]))
+            writer.write(vis)
+        elif source.kind == 'folder':
+            cv2.imwrite(osp.join(args.output, result.name), vis)
+        else:
+            cv2.imwrite(args.output, vis)
+        frames.append(result.to_dict())
+        if progress is not None:
+            progress.update()
+    if writer is not None:
+        writer.release()
+    pred_path = _pred_path(args, source.kind)
+    with open(pred_path, 'w') as f:
+        json.dump(
+            dict(input=str(args.input),
+                 dataset_name=inferencer.dataset_meta['dataset_name'],
+                 keypoint_names=_keypoint_names(inferencer.dataset_meta),
+                 frames=frames), f)
+    print(f'\nwrote {args.output} and {pred_path} ({len(frames)} frames, '
+          f'{inferencer.detector_calls} detector calls)')
+    return pred_path
+
+
+def _keypoint_names(meta: dict) -> list:
+    if 'keypoint_names' in meta:  # exported model metadata
+        return list(meta['keypoint_names'])
+    names = meta['keypoint_id2name']
+    return [names[i] for i in range(len(names))]
+
+
+if __name__ == '__main__':
+    main()

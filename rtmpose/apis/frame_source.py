@@ -1,0 +1,106 @@
+"""Frames from an image, an array, a folder, a video file or a webcam."""
+import os
+import os.path as osp
+from dataclasses import dataclass
+from typing import Iterator, List, Optional, Union
+
+import cv2
+import numpy as np
+
+IMAGE_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp')
+VIDEO_EXTENSIONS = ('.mp4', '.avi', '.mov', '.mkv', '.webm', '.m4v', '.mpg')
+
+
+@dataclass
+class Frame:
+    """One input frame: ``index`` (0-based), ``image`` (H, W, 3) uint8 BGR
+    and ``name`` (the image file name; None for video, webcam and array
+    frames)."""
+    index: int
+    image: np.ndarray
+    name: Optional[str] = None
+
+
+class FrameSource:
+    """Iterates the frames of ``source``.
+
+    Args:
+        source: (H, W, 3) uint8 BGR array; an image path; a folder (its
+            images, sorted by name); a video path; or a webcam index (int or
+            digit string).
+
+    Attributes:
+        kind: 'array', 'image', 'folder', 'video' or 'webcam'.
+        fps: frame rate of a video or webcam, else None.
+        num_frames: frames to expect (None for a webcam).
+    """
+
+    def __init__(self, source: Union[str, int, np.ndarray]):
+        self.source = source
+        self.fps: Optional[float] = None
+        self._files: List[str] = []
+        if isinstance(source, np.ndarray):
+            if source.ndim != 3 or source.shape[2] != 3:
+                raise ValueError('array input must be (H, W, 3) BGR, got '
+                                 f'shape {source.shape}')
+            self.kind, self.num_frames = 'array', 1
+        elif isinstance(source, int) or (isinstance(source, str)
+                                         and source.isdigit()):
+            self.kind, self.num_frames = 'webcam', None
+            self.source = int(source)
+        elif osp.isdir(source):
+            self._files = sorted(
+                osp.join(source, f) for f in os.listdir(source)
+                if f.lower().endswith(IMAGE_EXTENSIONS))
+            if not self._files:
+                raise FileNotFoundError(f'no images ({IMAGE_EXTENSIONS}) in '
+                                        f'folder {source}')
+            self.kind, self.num_frames = 'folder', len(self._files)
+        elif not osp.isfile(source):
+            raise FileNotFoundError(f'input {source} not found')
+        elif source.lower().endswith(VIDEO_EXTENSIONS):
+            self.kind = 'video'
+            cap = self._open_capture()
+            self.fps = cap.get(cv2.CAP_PROP_FPS) or None
+            self.num_frames = int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) or None
+            cap.release()
+        elif source.lower().endswith(IMAGE_EXTENSIONS):
+            self.kind, self.num_frames = 'image', 1
+            self._files = [source]
+        else:
+            raise ValueError(f'input {source}: unknown file type; expected '
+                             f'an image {IMAGE_EXTENSIONS} or a video '
+                             f'{VIDEO_EXTENSIONS}')
+
+    @property
+    def is_stream(self) -> bool:
+        """Frames of one scene in time order (video or webcam)."""
+        return self.kind in ('video', 'webcam')
+
+    def _open_capture(self) -> cv2.VideoCapture:
+        cap = cv2.VideoCapture(self.source)
+        if not cap.isOpened():
+            raise IOError(f'cannot open video source {self.source!r}')
+        return cap
+
+    def __iter__(self) -> Iterator[Frame]:
+        if self.kind == 'array':
+            yield Frame(0, self.source)
+        elif self.kind in ('image', 'folder'):
+            for i, path in enumerate(self._files):
+                img = cv2.imread(path, cv2.IMREAD_COLOR)
+                if img is None:
+                    raise IOError(f'cannot read image {path}')
+                yield Frame(i, img, osp.basename(path))
+        else:
+            cap = self._open_capture()
+            try:
+                index = 0
+                while True:
+                    ok, img = cap.read()
+                    if not ok:
+                        break
+                    yield Frame(index, img)
+                    index += 1
+            finally:
+                cap.release()

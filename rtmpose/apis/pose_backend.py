@@ -1,0 +1,93 @@
+"""PyTorch pose backend of the video pipeline: crop, forward, decode.
+
+A pose backend has ``dataset_meta`` (dict, see ``parse_pose_metainfo``) and
+three stages, timed separately by :class:`~rtmpose.apis.PoseInferencer`:
+
+- ``preprocess(img, bboxes) -> (batch, crop_info)``: affine person crops;
+- ``forward(batch) -> outputs``: the network;
+- ``postprocess(outputs, crop_info) -> (keypoints (N, K, 2) image pixels,
+  scores (N, K))``: decoding.
+
+:class:`TorchPoseBackend` (eager PyTorch) and
+:class:`rtmpose.deploy.OnnxPoseEstimator` (onnxruntime) implement it with the
+same crops and decoding, so the two give the same keypoints.
+"""
+from typing import Tuple
+
+import numpy as np
+import torch
+from mmengine.config import Config
+from torch import nn
+
+from rtmpose.deploy.postprocess import to_image_coords
+from rtmpose.deploy.preprocess import crop_persons
+
+
+def crop_settings(cfg: Config) -> dict:
+    """``input_size`` (w, h), ``padding`` and ``use_udp`` of the test
+    pipeline's ``GetBBoxCenterScale`` and ``TopdownAffine``."""
+    pipeline = cfg.test_dataloader.dataset.pipeline
+    steps = {step['type']: step for step in pipeline}
+    if 'TopdownAffine' not in steps:
+        raise KeyError('test_dataloader.dataset.pipeline has no TopdownAffine '
+                       f'(types: {list(steps)})')
+    affine = steps['TopdownAffine']
+    return dict(input_size=tuple(int(v) for v in affine['input_size']),
+                padding=float(
+                    steps.get('GetBBoxCenterScale', {}).get('padding', 1.25)),
+                use_udp=bool(affine.get('use_udp', False)))
+
+
+class TorchPoseBackend:
+    """Eager PyTorch backend for a model from :func:`init_model`.
+
+    One pass per crop batch, no flip test (as the exported ONNX models; use
+    :func:`inference_topdown` for the config's test-time settings).
+    """
+
+    def __init__(self, model: nn.Module):
+        for attr in ('cfg', 'dataset_meta'):
+            if not hasattr(model, attr):
+                raise AttributeError(f'TorchPoseBackend: model has no {attr!r}'
+                                     '; build it with rtmpose.apis.init_model')
+        decoder = getattr(getattr(model, 'head', None), 'decoder', None)
+        if decoder is None:
+            raise ValueError('TorchPoseBackend: model.head needs a decoder '
+                             '(codec) to decode its outputs')
+        self.model = model
+        self.decoder = decoder
+        self.dataset_meta = model.dataset_meta
+        settings = crop_settings(model.cfg)
+        self.input_size = settings['input_size']
+        self.padding = settings['padding']
+        self.use_udp = settings['use_udp']
+        self.device = next(model.parameters()).device
+
+    def preprocess(
+        self, img: np.ndarray, bboxes: np.ndarray
+    ) -> Tuple[np.ndarray, Tuple[np.ndarray, np.ndarray]]:
+        """(H, W, 3) uint8 BGR, (N, 4) xyxy -> crops (N, h, w, 3) uint8 and
+        their (centers, scales)."""
+        crops, centers, scales = crop_persons(img, bboxes, self.input_size,
+                                              self.padding, self.use_udp)
+        return crops, (centers, scales)
+
+    def forward(self, crops: np.ndarray) -> Tuple[np.ndarray, ...]:
+        """Crops (N, h, w, 3) uint8 -> head outputs as numpy arrays."""
+        inputs = torch.from_numpy(crops).to(self.device).permute(0, 3, 1, 2)
+        with torch.inference_mode():
+            data = self.model.data_preprocessor(dict(inputs=inputs))
+            outputs = self.model(data['inputs'], None, mode='tensor')
+        if isinstance(outputs, torch.Tensor):
+            outputs = (outputs, )
+        return tuple(o.float().cpu().numpy() for o in outputs)
+
+    def postprocess(
+        self, outputs: Tuple[np.ndarray, ...],
+        crop_info: Tuple[np.ndarray,
+                         np.ndarray]) -> Tuple[np.ndarray, np.ndarray]:
+        """Head outputs -> keypoints (N, K, 2) image pixels, scores (N, K)."""
+        keypoints, scores = self.decoder.decode(*outputs)
+        keypoints = to_image_coords(keypoints, *crop_info, self.input_size,
+                                    self.use_udp)
+        return keypoints.astype(np.float32), np.asarray(scores, np.float32)

@@ -1,0 +1,164 @@
+"""Export a top-down pose model to ONNX (needs torch and onnx; the runtime in
+this package does not).
+
+The graph takes (N, h, w, 3) uint8 BGR crops, normalises them as the model's
+data preprocessor does, runs the network and returns SimCC vectors (or
+heatmaps), or with ``with_decode`` the argmax-decoded keypoints (N, K, 2)
+input pixels and scores (N, K). Flip test is not part of the graph.
+
+Uses torch's TorchScript-based exporter (``dynamo=False``): it still ships
+with torch 2.13, needs no onnxscript, and its graphs match eager PyTorch to
+~1e-6 in onnxruntime. (``torch.onnx.export`` defaults to the dynamo exporter
+since torch 2.9, which needs the extra ``onnxscript`` package.)
+"""
+import json
+import warnings
+from typing import Optional, Tuple
+
+import numpy as np
+import torch
+from torch import Tensor, nn
+
+from rtmpose.apis.pose_backend import crop_settings
+from .metadata import (DECODED_OUTPUTS, FORMAT_VERSION, HEATMAP_OUTPUTS,
+                       INPUT_NAME, METADATA_KEY, SIMCC_OUTPUTS)
+
+MIN_OPSET = 17
+
+
+class ExportWrapper(nn.Module):
+    """uint8 BGR crops (N, h, w, 3) -> model outputs, see module docstring.
+
+    Args:
+        model: a top-down estimator in eval mode (from ``init_model``).
+        with_decode: decode SimCC vectors inside the graph.
+    """
+
+    def __init__(self, model: nn.Module, with_decode: bool = False):
+        super().__init__()
+        self.model = model
+        pre = model.data_preprocessor
+        self.bgr_to_rgb = bool(getattr(pre, '_channel_conversion', False))
+        if getattr(pre, '_enable_normalize', False):
+            self.register_buffer('mean', pre.mean.reshape(1, -1, 1, 1).float())
+            self.register_buffer('std', pre.std.reshape(1, -1, 1, 1).float())
+        else:
+            self.mean = self.std = None
+        self.with_decode = with_decode
+        self.split_ratio = float(getattr(model.head, 'simcc_split_ratio', 1))
+
+    def forward(self, crops: Tensor):
+        x = crops.permute(0, 3, 1, 2)
+        if self.bgr_to_rgb:
+            x = x[:, [2, 1, 0]]
+        x = x.float()
+        if self.mean is not None:
+            x = (x - self.mean) / self.std
+        outputs = self.model(x, None, mode='tensor')
+        if not self.with_decode:
+            return outputs
+        simcc_x, simcc_y = outputs
+        x_max, x_loc = simcc_x.max(-1)
+        y_max, y_loc = simcc_y.max(-1)
+        scores = torch.minimum(x_max, y_max)
+        keypoints = torch.stack([x_loc, y_loc], -1).float() / self.split_ratio
+        # as SimCCLabel.decode: keypoints without a positive response -> -1
+        keypoints = torch.where(scores[..., None] > 0, keypoints,
+                                torch.full_like(keypoints, -1.0))
+        return keypoints, scores
+
+
+def _dataset_meta_json(meta: dict) -> dict:
+    names = meta['keypoint_id2name']
+    return dict(
+        dataset_name=meta['dataset_name'],
+        keypoint_names=[names[i] for i in range(len(names))],
+        flip_indices=[int(i) for i in meta['flip_indices']],
+        skeleton_links=[[int(a), int(b)] for a, b in meta['skeleton_links']],
+        keypoint_colors=np.asarray(meta['keypoint_colors']).tolist(),
+        skeleton_link_colors=np.asarray(meta['skeleton_link_colors']).tolist(),
+        sigmas=np.asarray(meta['sigmas'], np.float64).tolist())
+
+
+def export_onnx(model: nn.Module,
+                output: str,
+                input_size: Optional[Tuple[int, int]] = None,
+                dynamic_batch: bool = False,
+                with_decode: bool = False,
+                opset: int = MIN_OPSET,
+                batch_size: int = 1) -> dict:
+    """Write ``model`` (from ``init_model``) as ONNX with rtmpose metadata.
+
+    Args:
+        model: top-down estimator with ``cfg`` and ``dataset_meta``.
+        output: the .onnx file to write.
+        input_size: (w, h) of the crops; default (and, for heads with a
+            fixed input size, the only choice) the config's.
+        dynamic_batch: leave the batch dim free; else fixed to
+            ``batch_size``.
+        with_decode: decode SimCC vectors in the graph.
+        opset: ONNX opset, >= 17.
+
+    Returns:
+        the metadata dict written into the file.
+    """
+    import onnx
+
+    if opset < MIN_OPSET:
+        raise ValueError(f'opset must be >= {MIN_OPSET}, got {opset}')
+    settings = crop_settings(model.cfg)
+    head_size = getattr(model.head, 'input_size', None)
+    if input_size is None:
+        input_size = settings['input_size']
+    input_size = (int(input_size[0]), int(input_size[1]))
+    if head_size is not None and tuple(head_size) != input_size:
+        raise ValueError(f'input_size {input_size} (w, h) differs from the '
+                         f'head input_size {tuple(head_size)}, which fixes '
+                         'the SimCC bins; export at the config size')
+    model = model.eval()
+    dummy = torch.zeros(batch_size,
+                        input_size[1],
+                        input_size[0],
+                        3,
+                        dtype=torch.uint8)
+    with torch.no_grad():
+        outputs = ExportWrapper(model).eval()(dummy)
+    is_simcc = isinstance(outputs, (tuple, list)) and len(outputs) == 2
+    if with_decode and not is_simcc:
+        raise NotImplementedError('--with-decode supports SimCC heads (two '
+                                  'outputs) only')
+    wrapper = ExportWrapper(model, with_decode).eval()
+    if with_decode:
+        names, kind = DECODED_OUTPUTS, 'keypoints'
+    elif is_simcc:
+        names, kind = SIMCC_OUTPUTS, 'simcc'
+    else:
+        names, kind = HEATMAP_OUTPUTS, 'heatmaps'
+    if getattr(getattr(model.head, 'decoder', None), 'use_dark', False):
+        warnings.warn('the model decoder refines with DARK; the ONNX '
+                      'runtime decodes with a plain argmax')
+    axes = {n: {0: 'batch'} for n in (INPUT_NAME, ) + names}
+    with warnings.catch_warnings():
+        # the TorchScript exporter's deprecation notice and tracer notes on
+        # Python shape checks (shapes are fixed apart from the batch)
+        warnings.simplefilter('ignore', DeprecationWarning)
+        warnings.simplefilter('ignore', torch.jit.TracerWarning)
+        torch.onnx.export(wrapper, (dummy, ),
+                          output,
+                          dynamo=False,
+                          opset_version=opset,
+                          input_names=[INPUT_NAME],
+                          output_names=list(names),
+                          dynamic_axes=axes if dynamic_batch else None)
+    meta = dict(format_version=FORMAT_VERSION,
+                input_size=list(input_size),
+                outputs=kind,
+                simcc_split_ratio=wrapper.split_ratio,
+                bbox_padding=settings['padding'],
+                use_udp=settings['use_udp'],
+                dataset_meta=_dataset_meta_json(model.dataset_meta))
+    proto = onnx.load(output)
+    onnx.helper.set_model_props(proto, {METADATA_KEY: json.dumps(meta)})
+    onnx.checker.check_model(proto)
+    onnx.save(proto, output)
+    return meta

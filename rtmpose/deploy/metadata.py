@@ -1,0 +1,43 @@
+"""What an exported model carries about itself (ONNX ``metadata_props``).
+
+The exporter stores one JSON string under :data:`METADATA_KEY`::
+
+    format_version      1
+    input_size          [w, h] pixels of the crops
+    outputs             'simcc' (simcc_x (N, K, Wx), simcc_y (N, K, Wy)),
+                        'keypoints' (decoded in the graph: keypoints
+                        (N, K, 2) input pixels, scores (N, K)) or 'heatmaps'
+    simcc_split_ratio   bins per input pixel (SimCC outputs)
+    bbox_padding        box padding of the test pipeline (GetBBoxCenterScale)
+    use_udp             TopdownAffine's use_udp
+    dataset_meta        dataset_name, keypoint_names, flip_indices,
+                        skeleton_links, keypoint_colors,
+                        skeleton_link_colors (RGB), sigmas
+
+The graph input ``crops`` is (N, h, w, 3) uint8 BGR; normalisation happens
+inside the graph.
+"""
+import json
+
+METADATA_KEY = 'rtmpose'
+FORMAT_VERSION = 1
+INPUT_NAME = 'crops'
+SIMCC_OUTPUTS = ('simcc_x', 'simcc_y')
+DECODED_OUTPUTS = ('keypoints', 'scores')
+HEATMAP_OUTPUTS = ('heatmaps', )
+_REQUIRED = ('format_version', 'input_size', 'outputs', 'bbox_padding',
+             'use_udp', 'dataset_meta')
+
+
+def parse_metadata(text: str, source: str) -> dict:
+    """JSON metadata string of ``source`` (a file name, for errors) -> dict,
+    checked for the keys above."""
+    meta = json.loads(text)
+    missing = [key for key in _REQUIRED if key not in meta]
+    if missing:
+        raise KeyError(f'{source}: rtmpose metadata lacks {missing}')
+    if meta['format_version'] != FORMAT_VERSION:
+        raise ValueError(f'{source}: metadata format_version '
+                         f'{meta["format_version"]}, this runtime reads '
+                         f'{FORMAT_VERSION}; re-export the model')
+    return meta

@@ -1,0 +1,101 @@
+"""Run an exported top-down pose model with onnxruntime (no torch)."""
+import os.path as osp
+from typing import Optional, Sequence, Tuple
+
+import numpy as np
+
+from .metadata import INPUT_NAME, METADATA_KEY, parse_metadata
+from .postprocess import decode_simcc, to_image_coords
+from .preprocess import crop_persons
+
+
+class OnnxPoseEstimator:
+    """Person boxes of an image -> keypoints in image pixels.
+
+    Stages (timed separately by the video pipeline): :meth:`preprocess`
+    (affine crops), :meth:`forward` (onnxruntime), :meth:`postprocess`
+    (decode and map back); :meth:`__call__` runs all three.
+
+    Args:
+        onnx_file: a model written by ``tools/deploy/export_onnx.py``.
+        num_threads: onnxruntime intra-op threads (default: its own choice).
+        providers: onnxruntime execution providers.
+    """
+
+    def __init__(self,
+                 onnx_file: str,
+                 num_threads: Optional[int] = None,
+                 providers: Sequence[str] = ('CPUExecutionProvider', )):
+        import onnxruntime as ort  # lazily: preprocess/postprocess need not
+
+        if not osp.isfile(onnx_file):
+            raise FileNotFoundError(f'ONNX model {onnx_file} not found')
+        options = ort.SessionOptions()
+        if num_threads is not None:
+            options.intra_op_num_threads = num_threads
+            options.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(onnx_file,
+                                            options,
+                                            providers=list(providers))
+        custom = self.session.get_modelmeta().custom_metadata_map
+        if METADATA_KEY not in custom:
+            raise KeyError(f'{onnx_file} has no {METADATA_KEY!r} metadata; '
+                           'export it with tools/deploy/export_onnx.py')
+        self.meta = parse_metadata(custom[METADATA_KEY], onnx_file)
+        if self.meta['outputs'] == 'heatmaps':
+            raise NotImplementedError(
+                f'{onnx_file}: decoding heatmap outputs is not implemented in '
+                'rtmpose.deploy; export a SimCC model')
+        self.input_size = tuple(self.meta['input_size'])
+        shape = self.session.get_inputs()[0].shape
+        # a fixed batch dim (int) means one forward per crop
+        self.fixed_batch = shape[0] if isinstance(shape[0], int) else None
+        self.dataset_meta = self.meta['dataset_meta']
+
+    def preprocess(
+        self, img: np.ndarray, bboxes: np.ndarray
+    ) -> Tuple[np.ndarray, Tuple[np.ndarray, np.ndarray]]:
+        """(H, W, 3) uint8 BGR image, (N, 4) xyxy boxes -> crops
+        (N, h, w, 3) uint8 and the crops' (centers, scales)."""
+        crops, centers, scales = crop_persons(img, bboxes, self.input_size,
+                                              self.meta['bbox_padding'],
+                                              self.meta['use_udp'])
+        return crops, (centers, scales)
+
+    def forward(self, crops: np.ndarray) -> list:
+        """Crops (N, h, w, 3) uint8, N >= 1 -> the graph's outputs (numpy)."""
+        if len(crops) == 0:
+            raise ValueError('OnnxPoseEstimator.forward: no crops')
+        if self.fixed_batch is None:
+            return self.session.run(None, {INPUT_NAME: crops})
+        if self.fixed_batch != 1:
+            raise ValueError(f'model has a fixed batch of {self.fixed_batch};'
+                             ' export with --dynamic-batch or batch 1')
+        runs = [self.session.run(None, {INPUT_NAME: c[None]}) for c in crops]
+        return [np.concatenate(parts) for parts in zip(*runs)]
+
+    def postprocess(
+        self, outputs: list,
+        crop_info: Tuple[np.ndarray,
+                         np.ndarray]) -> Tuple[np.ndarray, np.ndarray]:
+        """Graph outputs -> keypoints (N, K, 2) image pixels, scores (N, K)."""
+        if self.meta['outputs'] == 'keypoints':
+            keypoints, scores = outputs
+        else:
+            keypoints, scores = decode_simcc(outputs[0], outputs[1],
+                                             self.meta['simcc_split_ratio'])
+        centers, scales = crop_info
+        keypoints = to_image_coords(keypoints, centers, scales,
+                                    self.input_size, self.meta['use_udp'])
+        return keypoints.astype(np.float32), scores.astype(np.float32)
+
+    def __call__(self, img: np.ndarray,
+                 bboxes: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+        """Keypoints (N, K, 2) image pixels and scores (N, K) of the boxes
+        (N, 4) xyxy of ``img`` (H, W, 3) uint8 BGR."""
+        if len(bboxes) == 0:
+            k = len(self.dataset_meta['keypoint_names'])
+            return np.zeros((0, k, 2), np.float32), np.zeros((0, k),
+                                                             np.float32)
+        crops, info = self.preprocess(img, bboxes)
+        return self.postprocess(self.forward(crops), info)

@@ -1,0 +1,66 @@
+"""Export a top-down pose model to ONNX for ``rtmpose.deploy``.
+
+Usage::
+
+    python tools/deploy/export_onnx.py CONFIG CHECKPOINT --output FILE \
+        [--dynamic-batch] [--input-size W H] [--with-decode] [--opset 17]
+
+The graph input ``crops`` is (N, H, W, 3) uint8 BGR person crops; outputs are
+``simcc_x`` (N, K, W*k) and ``simcc_y`` (N, K, H*k), or with --with-decode
+``keypoints`` (N, K, 2) crop pixels and ``scores`` (N, K). Crop and decode
+settings are stored in the file's metadata; run it with
+``rtmpose.deploy.OnnxPoseEstimator`` (onnxruntime, no torch). CHECKPOINT may
+be ``none`` for random weights. Uses torch's TorchScript-based exporter
+(dynamo=False): see rtmpose/deploy/export.py.
+"""
+import argparse
+import os.path as osp
+import sys
+
+sys.path.insert(0,
+                osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+
+from rtmpose.apis import init_model  # noqa: E402
+from rtmpose.deploy.export import MIN_OPSET, export_onnx  # noqa: E402
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description='Export a pose model to ONNX',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__)
+    parser.add_argument('config')
+    parser.add_argument('checkpoint', help='checkpoint file, or "none"')
+    parser.add_argument('--output', required=True, help='.onnx file')
+    parser.add_argument('--dynamic-batch', action='store_true')
+    parser.add_argument('--input-size', type=int, nargs=2, metavar=('W', 'H'))
+    parser.add_argument('--with-decode',
+                        action='store_true',
+                        help='argmax-decode SimCC vectors in the graph')
+    parser.add_argument('--opset', type=int, default=MIN_OPSET)
+    parser.add_argument('--batch-size',
+                        type=int,
+                        default=1,
+                        help='batch of a static graph (no --dynamic-batch)')
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    checkpoint = None if args.checkpoint.lower() == 'none' \
+        else args.checkpoint
+    model = init_model(args.config, checkpoint, device='cpu')
+    meta = export_onnx(model,
+                       args.output,
+                       input_size=args.input_size,
+                       dynamic_batch=args.dynamic_batch,
+                       with_decode=args.with_decode,
+                       opset=args.opset,
+                       batch_size=args.batch_size)
+    print(f'wrote {args.output}: input crops (N, {meta["input_size"][1]}, '
+          f'{meta["input_size"][0]}, 3) uint8, outputs {meta["outputs"]}, '
+          f'opset {args.opset}')
+
+
+if __name__ == '__main__':
+    main()
