@@ -15,7 +15,9 @@ Two foreign layouts share the timm naming (``blocks.i.norm1``,
 
 Our own layout (that of mmpretrain) passes through, except that a
 ``cls_token`` and its position entry are dropped and a position embedding
-on another (square) grid is resized. Pre-training-only keys (``cls_token``,
+on another grid is resized: a square grid, or one with the aspect ratio of
+the model's grid (e.g. 16x12 of a 256x192 model into 24x18 at 384x288 or
+32x24 with stride-8 patches). Pre-training-only keys (``cls_token``,
 ``mask_token``, ``decoder*``, ``head.*``) are dropped in every layout, with
 a log line naming them.
 """
@@ -161,16 +163,29 @@ def _adapt_pos_embed(pos_embed: Tensor, layout: str,
     length = pos_embed.shape[1]
     if patch_grid is None or length == target:
         return pos_embed
-    if not _is_square(length):
-        raise ValueError(
-            f'VisionTransformer weights: cannot resize pos_embed of '
-            f'{length} grid tokens to the {patch_grid[0]}x{patch_grid[1]} '
-            'patch grid: the source grid is not square, so its shape is '
-            'unknown')
-    side = math.isqrt(length)
-    notes.append(f'resized pos_embed {side}x{side} -> '
+    src_grid = _source_grid(length, patch_grid)
+    notes.append(f'resized pos_embed {src_grid[0]}x{src_grid[1]} -> '
                  f'{patch_grid[0]}x{patch_grid[1]} (bicubic)')
-    return resize_pos_embed(pos_embed, (side, side), patch_grid)
+    return resize_pos_embed(pos_embed, src_grid, patch_grid)
+
+
+def _source_grid(length: int, patch_grid: Tuple[int, int]) -> Tuple[int, int]:
+    """The (h, w) grid of ``length`` stored tokens: square if it can be,
+    else the factorisation with the aspect ratio of ``patch_grid`` (the
+    only one a checkpoint of the same recipe at another size can have)."""
+    if _is_square(length):
+        side = math.isqrt(length)
+        return side, side
+    ratio = patch_grid[0] * length
+    for h in range(1, length + 1):
+        # h / (length / h) == gh / gw  <=>  h * h * gw == gh * length
+        if length % h == 0 and h * h * patch_grid[1] == ratio:
+            return h, length // h
+    raise ValueError(
+        f'VisionTransformer weights: cannot resize pos_embed of {length} '
+        f'grid tokens to the {patch_grid[0]}x{patch_grid[1]} patch grid: '
+        'its grid is not square and not of that aspect ratio, so its '
+        'shape is unknown')
 
 
 def _pad_patch_kernel(weight: Tensor, patch_size: int,

@@ -130,16 +130,21 @@ class TopdownPoseEstimator(BaseModel):
         """Predict keypoints in original image pixels (see class doc)."""
         if self.head is None:
             raise RuntimeError('TopdownPoseEstimator.predict needs a head')
-        if self.test_cfg.get('flip_test', False):
-            # One backbone pass over both views; in eval mode every sample
-            # is processed independently, so this equals two passes.
-            both = self.extract_feat(torch.cat([inputs, inputs.flip(-1)]))
-            n = inputs.shape[0]
-            feats = [tuple(f[:n] for f in both), tuple(f[n:] for f in both)]
-        else:
-            feats = self.extract_feat(inputs)
-        preds = self.head.predict(feats, data_samples, test_cfg=self.test_cfg)
+        preds = self.head.predict(
+            self.extract_test_feat(inputs), data_samples,
+            test_cfg=self.test_cfg)
         return self.add_pred_to_datasample(preds, data_samples)
+
+    def extract_test_feat(self, inputs: Tensor):
+        """Features for ``head.predict``: a tuple of maps, or with
+        ``flip_test`` ``[feats, feats of the flipped inputs]``."""
+        if not self.test_cfg.get('flip_test', False):
+            return self.extract_feat(inputs)
+        # One backbone pass over both views; in eval mode every sample
+        # is processed independently, so this equals two passes.
+        both = self.extract_feat(torch.cat([inputs, inputs.flip(-1)]))
+        n = inputs.shape[0]
+        return [tuple(f[:n] for f in both), tuple(f[n:] for f in both)]
 
     @staticmethod
     def add_pred_to_datasample(preds: List[InstanceData],

@@ -9,6 +9,7 @@ from .simcc_accuracy import simcc_argmax_coords, simcc_pck_accuracy
 from .simcc_flip import flip_back_simcc, shift_bins
 from .transformer import (FFN, MultiheadSelfAttention,
                           TransformerEncoderLayer)
+from .window_attention import WindowMultiheadSelfAttention
 
 __all__ = [
     'enable_conv_bn_folding', 'folded_conv_bn_forward',
@@ -16,5 +17,6 @@ __all__ = [
     'simcc_argmax_coords', 'simcc_pck_accuracy', 'flip_back_simcc',
     'shift_bins', 'heatmap_argmax_coords', 'heatmap_pck_accuracy',
     'flip_back_heatmaps', 'resize_pos_embed', 'FFN',
-    'MultiheadSelfAttention', 'TransformerEncoderLayer'
+    'MultiheadSelfAttention', 'TransformerEncoderLayer',
+    'WindowMultiheadSelfAttention'
 ]

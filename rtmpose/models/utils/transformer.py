@@ -1,5 +1,5 @@
 """Pre-norm transformer encoder layer of the plain Vision Transformer."""
-from typing import Optional
+from typing import Optional, Tuple
 
 import torch.nn as nn
 import torch.nn.functional as F
@@ -39,8 +39,10 @@ class MultiheadSelfAttention(nn.Module):
         self.proj = nn.Linear(embed_dims, embed_dims)
         self.proj_drop = nn.Dropout(proj_drop)
 
-    def forward(self, x: Tensor) -> Tensor:
-        """(N, L, C) -> (N, L, C)."""
+    def forward(self, x: Tensor,
+                hw: Optional[Tuple[int, int]] = None) -> Tensor:
+        """(N, L, C) -> (N, L, C). ``hw``, the (h, w) token grid, is for
+        windowed subclasses; full attention does not need it."""
         n, length, c = x.shape
         # (N, L, 3C) -> 3 x (N, heads, L, C / heads)
         q, k, v = self.qkv(x).reshape(n, length, 3, self.num_heads,
@@ -90,7 +92,7 @@ class TransformerEncoderLayer(nn.Module):
         norm_eps (float): LayerNorm epsilon.
         attn (nn.Module, optional): Replaces the default
             :class:`MultiheadSelfAttention` (e.g. a windowed variant); it
-            maps (N, L, C) tokens to (N, L, C).
+            maps (N, L, C) tokens and the (h, w) grid to (N, L, C).
     """
 
     def __init__(self,
@@ -112,7 +114,9 @@ class TransformerEncoderLayer(nn.Module):
         self.drop_path = DropPath(
             drop_path_rate) if drop_path_rate > 0 else nn.Identity()
 
-    def forward(self, x: Tensor) -> Tensor:
-        """(N, L, C) -> (N, L, C)."""
-        x = x + self.drop_path(self.attn(self.ln1(x)))
+    def forward(self, x: Tensor,
+                hw: Optional[Tuple[int, int]] = None) -> Tensor:
+        """(N, L, C) -> (N, L, C); ``hw`` is the (h, w) token grid that
+        windowed attention needs."""
+        x = x + self.drop_path(self.attn(self.ln1(x), hw))
         return x + self.drop_path(self.ffn(self.ln2(x)))
