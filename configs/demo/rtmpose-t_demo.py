@@ -3,7 +3,7 @@
 _base_ = ['../rtmpose/coco/rtmpose-t_8xb256-420e_coco-256x192.py']
 
 # runtime
-max_epochs = 8
+max_epochs = 10
 base_lr = 2e-3
 train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
 randomness = dict(seed=21)
