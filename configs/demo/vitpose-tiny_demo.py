@@ -4,9 +4,9 @@
 _base_ = ['../vitpose/coco/vitpose-base_8xb64-210e_coco-256x192.py']
 
 # runtime
-max_epochs = 30
+max_epochs = 12
 base_lr = 1e-3
-train_cfg = dict(max_epochs=max_epochs, val_interval=10)
+train_cfg = dict(max_epochs=max_epochs, val_interval=4)
 randomness = dict(seed=21)
 
 embed_dims = 192
@@ -22,7 +22,7 @@ param_scheduler = [
         type='MultiStepLR',
         begin=0,
         end=max_epochs,
-        milestones=[24, 28],
+        milestones=[9, 11],
         gamma=0.1,
         by_epoch=True)
 ]
