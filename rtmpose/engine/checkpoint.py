@@ -68,9 +68,8 @@ def load_checkpoint_file(filename: str,
             raise UnsafeCheckpointError(
                 f'refusing to load {filename}: it needs {unsafe}, which are '
                 'not tensors or plain Python/numpy values. Loading it would '
-                'run code from the file. If you trust its source, convert it '
-                'once with torch.load(..., weights_only=False) and save only '
-                'its tensors.') from err
+                'run code from the file. If you trust its source, unpickle it '
+                'once outside rtmpose and save only its tensors.') from err
 
 
 def _unsafe_globals(filename: str) -> list:
