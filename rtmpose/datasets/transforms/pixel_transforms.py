@@ -58,66 +58,55 @@ class YOLOXHSVRandomAug(BaseTransform):
                 f'value_delta={self.value_delta})')
 
 
-def _odd_kernel_sizes(blur_limit: Union[int, Tuple[int, int]],
-                      name: str) -> np.ndarray:
-    """Odd kernel sizes in [low, high]; an int limit means [3, limit]."""
-    low, high = (3, blur_limit) if isinstance(blur_limit, Number) \
-        else blur_limit
-    sizes = np.arange(int(low) | 1, int(high) + 1, 2)
-    if len(sizes) == 0 or sizes[0] < 3:
-        raise ValueError(f'{name}: blur_limit must allow odd kernel sizes '
-                         f'>= 3, got {blur_limit}')
-    return sizes
+class _RandomKernelFilter(BaseTransform):
+    """With probability ``p``, filter ``img`` with a random odd kernel size
+    from [3, blur_limit] (or the (low, high) range); subclasses say how."""
+
+    def __init__(self,
+                 blur_limit: Union[int, Tuple[int, int]] = 7,
+                 p: float = 0.5):
+        low, high = (3, blur_limit) if isinstance(blur_limit, Number) \
+            else blur_limit
+        self._sizes = np.arange(int(low) | 1, int(high) + 1, 2)
+        if len(self._sizes) == 0 or self._sizes[0] < 3:
+            raise ValueError(f'{type(self).__name__}: blur_limit must allow '
+                             f'odd kernel sizes >= 3, got {blur_limit}')
+        self.blur_limit = blur_limit
+        self.p = p
+
+    def _filter(self, img: np.ndarray, k: int) -> np.ndarray:
+        raise NotImplementedError
+
+    def transform(self, results: dict) -> dict:
+        if np.random.rand() < self.p:
+            k = int(np.random.choice(self._sizes))
+            results['img'] = self._filter(results['img'], k)
+        return results
+
+    def __repr__(self) -> str:
+        return (f'{type(self).__name__}(blur_limit={self.blur_limit}, '
+                f'p={self.p})')
 
 
 @TRANSFORMS.register_module()
-class Blur(BaseTransform):
+class Blur(_RandomKernelFilter):
     """With probability ``p``, box-blur ``img`` with a random odd kernel
     size from [3, blur_limit] (or the (low, high) range)."""
 
-    def __init__(self,
-                 blur_limit: Union[int, Tuple[int, int]] = 7,
-                 p: float = 0.5):
-        self.blur_limit = blur_limit
-        self.p = p
-        self._sizes = _odd_kernel_sizes(blur_limit, type(self).__name__)
-
-    def transform(self, results: dict) -> dict:
-        if np.random.rand() < self.p:
-            k = int(np.random.choice(self._sizes))
-            results['img'] = cv2.blur(results['img'], (k, k))
-        return results
-
-    def __repr__(self) -> str:
-        return (f'{type(self).__name__}(blur_limit={self.blur_limit}, '
-                f'p={self.p})')
+    def _filter(self, img: np.ndarray, k: int) -> np.ndarray:
+        return cv2.blur(img, (k, k))
 
 
 @TRANSFORMS.register_module()
-class MedianBlur(BaseTransform):
+class MedianBlur(_RandomKernelFilter):
     """With probability ``p``, median-filter ``img`` with a random odd
     kernel size from [3, blur_limit] (or the (low, high) range)."""
 
-    def __init__(self,
-                 blur_limit: Union[int, Tuple[int, int]] = 7,
-                 p: float = 0.5):
-        self.blur_limit = blur_limit
-        self.p = p
-        self._sizes = _odd_kernel_sizes(blur_limit, type(self).__name__)
-
-    def transform(self, results: dict) -> dict:
-        if np.random.rand() < self.p:
-            img = results['img']
-            k = int(np.random.choice(self._sizes))
-            # OpenCV's median filter takes uint8 only for kernels above 5.
-            if k > 5:
-                _check_uint8(img, type(self).__name__)
-            results['img'] = cv2.medianBlur(img, k)
-        return results
-
-    def __repr__(self) -> str:
-        return (f'{type(self).__name__}(blur_limit={self.blur_limit}, '
-                f'p={self.p})')
+    def _filter(self, img: np.ndarray, k: int) -> np.ndarray:
+        # OpenCV's median filter takes uint8 only for kernels above 5.
+        if k > 5:
+            _check_uint8(img, type(self).__name__)
+        return cv2.medianBlur(img, k)
 
 
 Size = Union[int, float]
