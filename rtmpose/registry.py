@@ -26,6 +26,8 @@ from mmengine.registry import \
     WEIGHT_INITIALIZERS as MMENGINE_WEIGHT_INITIALIZERS
 from mmengine.registry import Registry
 
+from rtmpose.codecs import CODEC_MODULES
+
 RUNNERS = Registry(
     'runner', parent=MMENGINE_RUNNERS, locations=['rtmpose.engine'])
 LOOPS = Registry('loop', parent=MMENGINE_LOOPS)
@@ -68,4 +70,5 @@ VISBACKENDS = Registry('vis backend', parent=MMENGINE_VISBACKENDS)
 INFERENCERS = Registry('inferencer', parent=MMENGINE_INFERENCERS)
 
 # Keypoint codecs: encode annotations to training targets, decode head outputs.
-KEYPOINT_CODECS = Registry('keypoint codec', locations=['rtmpose.codecs'])
+KEYPOINT_CODECS = Registry(
+    'keypoint codec', locations=list(CODEC_MODULES.values()))

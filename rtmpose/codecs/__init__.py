@@ -1,17 +1,38 @@
-"""Keypoint codecs, registered in ``rtmpose.registry.KEYPOINT_CODECS``."""
+"""Keypoint codecs, registered in ``rtmpose.registry.KEYPOINT_CODECS``.
+
+The decoding functions import eagerly and need only numpy and OpenCV (the
+ONNX runtime in ``rtmpose.deploy`` uses them without torch or mmengine);
+the codec classes, which register themselves with mmengine, load on first
+access.
+"""
+import importlib
+
 from .base import BaseKeypointCodec
-from .heatmap_decoding import (gaussian_blur, get_heatmap_maximum,
+from .heatmap_decoding import (HEATMAP_REFINEMENTS, decode_heatmaps,
+                               gaussian_blur, get_heatmap_maximum,
                                refine_keypoints_dark,
                                refine_keypoints_dark_udp,
-                               refine_keypoints_quarter)
-from .msra_heatmap import MSRAHeatmap
-from .simcc_decoding import get_simcc_maximum, refine_simcc_dark
-from .simcc_label import SimCCLabel
-from .udp_heatmap import UDPHeatmap
+                               refine_keypoints_quarter, refine_udp_combined)
+from .simcc_decoding import decode_simcc, get_simcc_maximum, refine_simcc_dark
+
+# class -> module; also the registry's import locations (rtmpose.registry)
+CODEC_MODULES = {
+    'SimCCLabel': 'rtmpose.codecs.simcc_label',
+    'MSRAHeatmap': 'rtmpose.codecs.msra_heatmap',
+    'UDPHeatmap': 'rtmpose.codecs.udp_heatmap',
+}
+
+
+def __getattr__(name: str):
+    if name in CODEC_MODULES:
+        return getattr(importlib.import_module(CODEC_MODULES[name]), name)
+    raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
+
 
 __all__ = [
-    'BaseKeypointCodec', 'SimCCLabel', 'get_simcc_maximum',
-    'refine_simcc_dark', 'MSRAHeatmap', 'UDPHeatmap', 'gaussian_blur',
-    'get_heatmap_maximum', 'refine_keypoints_dark',
-    'refine_keypoints_dark_udp', 'refine_keypoints_quarter'
+    'BaseKeypointCodec', 'SimCCLabel', 'MSRAHeatmap', 'UDPHeatmap',
+    'HEATMAP_REFINEMENTS', 'decode_heatmaps', 'decode_simcc',
+    'gaussian_blur', 'get_heatmap_maximum', 'get_simcc_maximum',
+    'refine_keypoints_dark', 'refine_keypoints_dark_udp',
+    'refine_keypoints_quarter', 'refine_simcc_dark', 'refine_udp_combined'
 ]

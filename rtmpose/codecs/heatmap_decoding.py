@@ -1,9 +1,12 @@
 """Reading keypoint locations off 2-D heatmaps, vectorised over maps.
 
-All functions take maps as (M, H, W) float arrays (M = instances x
-keypoints, flattened) and locations as (M, 2) (x, y) in heatmap pixels.
+The building blocks take maps as (M, H, W) float arrays (M = instances x
+keypoints, flattened) and locations as (M, 2) (x, y) in heatmap pixels;
+:func:`decode_heatmaps` puts them together as the heatmap codecs decode.
+numpy and OpenCV only: the ONNX runtime (``rtmpose.deploy``) decodes with
+these functions too.
 """
-from typing import Tuple
+from typing import Sequence, Tuple
 
 import cv2
 import numpy as np
@@ -20,7 +23,7 @@ def flatten_heatmaps(heatmaps: np.ndarray,
     if heatmaps.ndim == 3:
         heatmaps = heatmaps[None]
     if heatmaps.ndim != 4:
-        raise ValueError(f'{owner}.decode: expected heatmaps (K, H, W) or '
+        raise ValueError(f'{owner}: expected heatmaps (K, H, W) or '
                          f'(B, K, H, W), got shape {heatmaps.shape}')
     b, k, h, w = heatmaps.shape
     return heatmaps.reshape(b * k, h, w), (b, k)
@@ -210,3 +213,75 @@ def _newton_step(grad: np.ndarray, dxx: np.ndarray, dxy: np.ndarray,
     ox = -(dyy * grad[:, 0] - dxy * grad[:, 1]) / det
     oy = -(-dxy * grad[:, 0] + dxx * grad[:, 1]) / det
     return np.where(ok[:, None], np.stack([ox, oy], -1), 0.)
+
+
+def refine_udp_combined(maps: np.ndarray, blur_kernel_size: int,
+                        radius: float) -> Tuple[np.ndarray, np.ndarray]:
+    """UDP 'combined' maps (3M, H, W), per keypoint a disk and its x / y
+    offset maps (offsets in units of ``radius`` heatmap pixels) ->
+    locations (M, 2) heatmap pixels and scores (M,)."""
+    if len(maps) % 3:
+        raise ValueError("UDPHeatmap: heatmap_type='combined' needs 3 maps"
+                         f' per keypoint, got {len(maps)} maps')
+    _, h, w = maps.shape
+    # A wide kernel steadies the disk's argmax; the offsets are linear in x
+    # and y away from the border, where a symmetric blur keeps them.
+    reflect = cv2.BORDER_REFLECT_101
+    disk = gaussian_blur(maps[0::3], 2 * blur_kernel_size + 1, False, reflect)
+    offsets = [
+        gaussian_blur(maps[i::3], blur_kernel_size, False, reflect)
+        for i in (1, 2)
+    ]
+    locs, scores = get_heatmap_maximum(disk)
+    rows = np.arange(len(locs))
+    x = np.clip(locs[:, 0].astype(np.int64), 0, w - 1)
+    y = np.clip(locs[:, 1].astype(np.int64), 0, h - 1)
+    shift = np.stack([offsets[0][rows, y, x], offsets[1][rows, y, x]], -1)
+    return locs + shift * radius, scores
+
+
+HEATMAP_REFINEMENTS = ('quarter', 'dark', 'dark_udp', 'udp_combined')
+
+
+def decode_heatmaps(heatmaps: np.ndarray,
+                    refine: str,
+                    scale_factor: Sequence[float],
+                    blur_kernel_size: int = 11,
+                    radius: float = 0.0,
+                    owner: str = 'decode_heatmaps'
+                    ) -> Tuple[np.ndarray, np.ndarray]:
+    """Heatmaps -> keypoints and scores.
+
+    Args:
+        heatmaps: (K, H, W) of one instance or (B, K, H, W); 3K maps for
+            ``'udp_combined'``.
+        refine: ``'quarter'`` (argmax + quarter pixel, MSRA),
+            ``'dark'`` (MSRA unbiased), ``'dark_udp'`` (UDP gaussian) or
+            ``'udp_combined'`` (UDP disk + offsets).
+        scale_factor: (sx, sy) input pixels per heatmap pixel.
+        blur_kernel_size: odd smoothing kernel, heatmap pixels.
+        radius: disk radius of ``'udp_combined'``, heatmap pixels.
+        owner: name in error messages.
+
+    Returns:
+        keypoints (B, K, 2) float32 input pixels (-1 where the maximum is
+        <= 0) and scores (B, K) float32; B = 1 for one instance's maps.
+    """
+    maps, (b, c) = flatten_heatmaps(heatmaps, owner)
+    if refine == 'udp_combined':
+        locs, scores = refine_udp_combined(maps, blur_kernel_size, radius)
+        c //= 3
+    elif refine in HEATMAP_REFINEMENTS:
+        locs, scores = get_heatmap_maximum(maps)
+        if refine == 'quarter':
+            locs = refine_keypoints_quarter(locs, maps)
+        elif refine == 'dark':
+            locs = refine_keypoints_dark(locs, maps, blur_kernel_size)
+        else:
+            locs = refine_keypoints_dark_udp(locs, maps, blur_kernel_size)
+    else:
+        raise ValueError(f'{owner}: refine must be one of '
+                         f'{HEATMAP_REFINEMENTS}, got {refine!r}')
+    keypoints = locs * np.asarray(scale_factor, np.float32)
+    keypoints[scores <= 0] = -1
+    return keypoints.reshape(b, c, 2), scores.reshape(b, c)

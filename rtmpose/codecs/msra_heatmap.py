@@ -6,8 +6,7 @@ import numpy as np
 
 from rtmpose.registry import KEYPOINT_CODECS
 from .base import BaseKeypointCodec
-from .heatmap_decoding import (flatten_heatmaps, get_heatmap_maximum,
-                               refine_keypoints_dark, refine_keypoints_quarter)
+from .heatmap_decoding import decode_heatmaps
 from .heatmap_encoding import check_keypoints, gaussian_heatmaps
 
 
@@ -74,19 +73,20 @@ class MSRAHeatmap(BaseKeypointCodec):
             truncate=not self.unbiased)
         return dict(heatmaps=heatmaps, keypoint_weights=weights)
 
+    def decode_args(self) -> dict:
+        """Keyword arguments of :func:`decode_heatmaps` for this codec
+        (JSON-safe: exported models store them)."""
+        return dict(refine='dark' if self.unbiased else 'quarter',
+                    scale_factor=self.scale_factor.tolist(),
+                    blur_kernel_size=self.blur_kernel_size)
+
     def decode(self, heatmaps: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
         """Heatmaps (K, H, W) of one instance, or (B, K, H, W) of B ->
         keypoints (B, K, 2) input pixels and scores (B, K) (B = 1 for one);
         keypoints whose maximum is <= 0 are -1."""
-        maps, (b, k) = flatten_heatmaps(heatmaps, type(self).__name__)
-        locs, scores = get_heatmap_maximum(maps)
-        if self.unbiased:
-            locs = refine_keypoints_dark(locs, maps, self.blur_kernel_size)
-        else:
-            locs = refine_keypoints_quarter(locs, maps)
-        keypoints = locs * self.scale_factor
-        keypoints[scores <= 0] = -1
-        return keypoints.reshape(b, k, 2), scores.reshape(b, k)
+        return decode_heatmaps(heatmaps,
+                               owner=f'{type(self).__name__}.decode',
+                               **self.decode_args())
 
     def __repr__(self) -> str:
         return (f'{type(self).__name__}(input_size={self.input_size}, '

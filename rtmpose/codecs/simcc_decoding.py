@@ -1,5 +1,9 @@
-"""Reading locations off 1-D SimCC response vectors."""
-from typing import Tuple
+"""Reading locations off 1-D SimCC response vectors.
+
+numpy and OpenCV only: the ONNX runtime (``rtmpose.deploy``) decodes with
+these functions too.
+"""
+from typing import Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
@@ -74,3 +78,32 @@ def refine_simcc_dark(locs: np.ndarray, simcc: np.ndarray,
     step = np.where(concave, -grad / np.where(concave, curv, -1.0), 0.0)
     refined = np.clip(pc + step, 0, w - 1)
     return refined.reshape(n, k).astype(np.float32)
+
+
+def decode_simcc(
+    simcc_x: np.ndarray,
+    simcc_y: np.ndarray,
+    split_ratio: float,
+    blur_kernel_sizes: Optional[Sequence[int]] = None
+) -> Tuple[np.ndarray, np.ndarray]:
+    """SimCC responses -> keypoints and scores.
+
+    Args:
+        simcc_x: (N, K, Wx) x-axis responses; simcc_y: (N, K, Wy).
+        split_ratio: bins per input pixel k.
+        blur_kernel_sizes: (x, y) odd DARK kernels, bins; None: no DARK.
+
+    Returns:
+        keypoints (N, K, 2) float32 input pixels (-1 where the score is
+        <= 0) and scores (N, K) float32 (see :func:`get_simcc_maximum`).
+    """
+    simcc_x = np.asarray(simcc_x, dtype=np.float32)
+    simcc_y = np.asarray(simcc_y, dtype=np.float32)
+    locs, scores = get_simcc_maximum(simcc_x, simcc_y)
+    if blur_kernel_sizes is not None:
+        for axis, simcc in enumerate((simcc_x, simcc_y)):
+            locs[..., axis] = refine_simcc_dark(locs[..., axis], simcc,
+                                                int(blur_kernel_sizes[axis]))
+    keypoints = locs / np.float32(split_ratio)
+    keypoints[scores <= 0] = -1
+    return keypoints, scores

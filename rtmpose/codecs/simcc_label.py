@@ -8,7 +8,7 @@ import numpy as np
 
 from rtmpose.registry import KEYPOINT_CODECS
 from .base import BaseKeypointCodec
-from .simcc_decoding import get_simcc_maximum, refine_simcc_dark
+from .simcc_decoding import decode_simcc
 
 
 @KEYPOINT_CODECS.register_module()
@@ -150,21 +150,18 @@ class SimCCLabel(BaseKeypointCodec):
         labels[~keep] = 0
         return labels
 
+    def decode_args(self) -> dict:
+        """Keyword arguments of :func:`decode_simcc` for this codec
+        (JSON-safe: exported models store them)."""
+        return dict(split_ratio=self.simcc_split_ratio,
+                    blur_kernel_sizes=(list(self._blur_sizes)
+                                       if self.use_dark else None))
+
     def decode(self, simcc_x: np.ndarray,
                simcc_y: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
         """Responses (N, K, Wx), (N, K, Wy) -> keypoints (N, K, 2) pixels in
         input space and scores (N, K); keypoints with score <= 0 are -1."""
-        simcc_x = np.asarray(simcc_x, dtype=np.float32)
-        simcc_y = np.asarray(simcc_y, dtype=np.float32)
-        locs, scores = get_simcc_maximum(simcc_x, simcc_y)
-        if self.use_dark:
-            locs[..., 0] = refine_simcc_dark(locs[..., 0], simcc_x,
-                                             self._blur_sizes[0])
-            locs[..., 1] = refine_simcc_dark(locs[..., 1], simcc_y,
-                                             self._blur_sizes[1])
-        keypoints = locs / np.float32(self.simcc_split_ratio)
-        keypoints[scores <= 0] = -1
-        return keypoints, scores
+        return decode_simcc(simcc_x, simcc_y, **self.decode_args())
 
     def __repr__(self) -> str:
         return (f'{type(self).__name__}(input_size={self.input_size}, '

@@ -3,13 +3,11 @@ Details: Delving into Unbiased Data Processing for Human Pose Estimation",
 CVPR 2020)."""
 from typing import Optional, Tuple
 
-import cv2
 import numpy as np
 
 from rtmpose.registry import KEYPOINT_CODECS
 from .base import BaseKeypointCodec
-from .heatmap_decoding import (flatten_heatmaps, gaussian_blur,
-                               get_heatmap_maximum, refine_keypoints_dark_udp)
+from .heatmap_decoding import decode_heatmaps
 from .heatmap_encoding import check_keypoints, gaussian_heatmaps
 
 
@@ -125,45 +123,22 @@ class UDPHeatmap(BaseKeypointCodec):
         return (maps.reshape(-1, h, w).astype(np.float32),
                 weights.astype(np.float32))
 
+    def decode_args(self) -> dict:
+        """Keyword arguments of :func:`decode_heatmaps` for this codec
+        (JSON-safe: exported models store them)."""
+        combined = self.heatmap_type == 'combined'
+        return dict(refine='udp_combined' if combined else 'dark_udp',
+                    scale_factor=self.scale_factor.tolist(),
+                    blur_kernel_size=self.blur_kernel_size,
+                    radius=float(self.radius))
+
     def decode(self, heatmaps: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
         """Heatmaps (C, H, W) of one instance, or (B, C, H, W) of B ->
         keypoints (B, K, 2) input pixels and scores (B, K) (B = 1 for one);
         keypoints whose maximum is <= 0 are -1."""
-        maps, (b, c) = flatten_heatmaps(heatmaps, type(self).__name__)
-        if self.heatmap_type == 'gaussian':
-            locs, scores = get_heatmap_maximum(maps)
-            locs = refine_keypoints_dark_udp(locs, maps,
-                                             self.blur_kernel_size)
-            k = c
-        else:
-            locs, scores = self._decode_combined(maps)
-            k = c // 3
-        keypoints = locs * self.scale_factor
-        keypoints[scores <= 0] = -1
-        return keypoints.reshape(b, k, 2), scores.reshape(b, k)
-
-    def _decode_combined(self, maps: np.ndarray
-                         ) -> Tuple[np.ndarray, np.ndarray]:
-        """(3M, H, W) disk / offset maps -> (M, 2) locations, (M,) scores."""
-        if len(maps) % 3:
-            raise ValueError("UDPHeatmap: heatmap_type='combined' needs 3 maps"
-                             f' per keypoint, got {len(maps)} maps')
-        _, h, w = maps.shape
-        # A wide kernel steadies the disk's argmax; the offsets are linear
-        # in x and y away from the border, where a symmetric blur keeps them.
-        reflect = cv2.BORDER_REFLECT_101
-        disk = gaussian_blur(
-            maps[0::3], 2 * self.blur_kernel_size + 1, False, reflect)
-        offsets = [
-            gaussian_blur(maps[i::3], self.blur_kernel_size, False, reflect)
-            for i in (1, 2)
-        ]
-        locs, scores = get_heatmap_maximum(disk)
-        rows = np.arange(len(locs))
-        x = np.clip(locs[:, 0].astype(np.int64), 0, w - 1)
-        y = np.clip(locs[:, 1].astype(np.int64), 0, h - 1)
-        shift = np.stack([offsets[0][rows, y, x], offsets[1][rows, y, x]], -1)
-        return locs + shift * self.radius, scores
+        return decode_heatmaps(heatmaps,
+                               owner=f'{type(self).__name__}.decode',
+                               **self.decode_args())
 
     def __repr__(self) -> str:
         return (f'{type(self).__name__}(input_size={self.input_size}, '

@@ -3,10 +3,10 @@ numpy only. Importing this package never imports torch or mmengine
 (``rtmpose.deploy.export``, the exporter, does and is not imported here)."""
 from .metadata import METADATA_KEY, parse_metadata
 from .onnx_model import OnnxPoseEstimator
-from .postprocess import decode_simcc, to_image_coords
+from .postprocess import decode_outputs, to_image_coords
 from .preprocess import bbox_to_center_scale, crop_matrix, crop_persons
 
 __all__ = [
     'METADATA_KEY', 'OnnxPoseEstimator', 'bbox_to_center_scale', 'crop_matrix',
-    'crop_persons', 'decode_simcc', 'parse_metadata', 'to_image_coords'
+    'crop_persons', 'decode_outputs', 'parse_metadata', 'to_image_coords'
 ]

@@ -4,7 +4,9 @@ this package does not).
 The graph takes (N, h, w, 3) uint8 BGR crops, normalises them as the model's
 data preprocessor does, runs the network and returns SimCC vectors (or
 heatmaps), or with ``with_decode`` the argmax-decoded keypoints (N, K, 2)
-input pixels and scores (N, K). Flip test is not part of the graph.
+input pixels and scores (N, K) (no sub-pixel refinement: the runtime's
+decoding of raw outputs is the exact one). Flip test is not part of the
+graph.
 
 Uses torch's TorchScript-based exporter (``dynamo=False``): it still ships
 with torch 2.13, needs no onnxscript, and its graphs match eager PyTorch to
@@ -31,10 +33,15 @@ class ExportWrapper(nn.Module):
 
     Args:
         model: a top-down estimator in eval mode (from ``init_model``).
-        with_decode: decode SimCC vectors inside the graph.
+        decode_scale: None: return the raw outputs; else decode them in the
+            graph by a plain argmax (SimCC: both axes; heatmaps: over the
+            map) and multiply locations by this (sx, sy), input pixels per
+            bin or heatmap pixel.
     """
 
-    def __init__(self, model: nn.Module, with_decode: bool = False):
+    def __init__(self,
+                 model: nn.Module,
+                 decode_scale: Optional[Tuple[float, float]] = None):
         super().__init__()
         self.model = model
         pre = model.data_preprocessor
@@ -44,8 +51,7 @@ class ExportWrapper(nn.Module):
             self.register_buffer('std', pre.std.reshape(1, -1, 1, 1).float())
         else:
             self.mean = self.std = None
-        self.with_decode = with_decode
-        self.split_ratio = float(getattr(model.head, 'simcc_split_ratio', 1))
+        self.decode_scale = decode_scale
 
     def forward(self, crops: Tensor):
         x = crops.permute(0, 3, 1, 2)
@@ -55,17 +61,36 @@ class ExportWrapper(nn.Module):
         if self.mean is not None:
             x = (x - self.mean) / self.std
         outputs = self.model(x, None, mode='tensor')
-        if not self.with_decode:
+        if self.decode_scale is None:
             return outputs
-        simcc_x, simcc_y = outputs
-        x_max, x_loc = simcc_x.max(-1)
-        y_max, y_loc = simcc_y.max(-1)
-        scores = torch.minimum(x_max, y_max)
-        keypoints = torch.stack([x_loc, y_loc], -1).float() / self.split_ratio
-        # as SimCCLabel.decode: keypoints without a positive response -> -1
+        if isinstance(outputs, (tuple, list)):
+            (x_max, x_loc), (y_max, y_loc) = (o.max(-1) for o in outputs)
+            scores = torch.minimum(x_max, y_max)
+        else:
+            width = outputs.shape[-1]
+            scores, idx = outputs.flatten(2).max(-1)
+            x_loc, y_loc = idx % width, torch.div(idx, width,
+                                                  rounding_mode='floor')
+        keypoints = torch.stack([x_loc, y_loc], -1).float() * torch.tensor(
+            self.decode_scale, dtype=torch.float32)
+        # as the codecs: keypoints without a positive response -> -1
         keypoints = torch.where(scores[..., None] > 0, keypoints,
                                 torch.full_like(keypoints, -1.0))
         return keypoints, scores
+
+
+def _graph_decode_scale(
+        decode_args: dict) -> Tuple[Tuple[float, float], Optional[str]]:
+    """Codec decode arguments -> (sx, sy) of the in-graph argmax decode and
+    the codec's refinement that the graph leaves out (None: none)."""
+    if 'split_ratio' in decode_args:
+        dropped = 'DARK' if decode_args['blur_kernel_sizes'] else None
+        return (1 / decode_args['split_ratio'], ) * 2, dropped
+    if decode_args['refine'] == 'udp_combined':
+        raise NotImplementedError(
+            "--with-decode: UDP 'combined' heatmaps need their offset maps; "
+            'export without it (rtmpose.deploy decodes them)')
+    return tuple(decode_args['scale_factor']), decode_args['refine']
 
 
 def _dataset_meta_json(meta: dict) -> dict:
@@ -96,7 +121,7 @@ def export_onnx(model: nn.Module,
             fixed input size, the only choice) the config's.
         dynamic_batch: leave the batch dim free; else fixed to
             ``batch_size``.
-        with_decode: decode SimCC vectors in the graph.
+        with_decode: argmax-decode SimCC vectors or heatmaps in the graph.
         opset: ONNX opset, >= 17.
 
     Returns:
@@ -115,6 +140,11 @@ def export_onnx(model: nn.Module,
         raise ValueError(f'input_size {input_size} (w, h) differs from the '
                          f'head input_size {tuple(head_size)}, which fixes '
                          'the SimCC bins; export at the config size')
+    decoder = getattr(model.head, 'decoder', None)
+    if decoder is None or not hasattr(decoder, 'decode_args'):
+        raise ValueError('export needs the head to have a codec as '
+                         '`decoder` (its settings are stored for decoding)')
+    decode_args = decoder.decode_args()
     model = model.eval()
     dummy = torch.zeros(batch_size,
                         input_size[1],
@@ -124,19 +154,19 @@ def export_onnx(model: nn.Module,
     with torch.no_grad():
         outputs = ExportWrapper(model).eval()(dummy)
     is_simcc = isinstance(outputs, (tuple, list)) and len(outputs) == 2
-    if with_decode and not is_simcc:
-        raise NotImplementedError('--with-decode supports SimCC heads (two '
-                                  'outputs) only')
-    wrapper = ExportWrapper(model, with_decode).eval()
+    decode_scale = None
     if with_decode:
         names, kind = DECODED_OUTPUTS, 'keypoints'
+        decode_scale, dropped = _graph_decode_scale(decode_args)
+        if dropped:
+            warnings.warn(f'the model decoder refines with {dropped!r}; the '
+                          'graph decodes with a plain argmax (export without '
+                          '--with-decode to decode exactly in rtmpose.deploy)')
     elif is_simcc:
         names, kind = SIMCC_OUTPUTS, 'simcc'
     else:
         names, kind = HEATMAP_OUTPUTS, 'heatmaps'
-    if getattr(getattr(model.head, 'decoder', None), 'use_dark', False):
-        warnings.warn('the model decoder refines with DARK; the ONNX '
-                      'runtime decodes with a plain argmax')
+    wrapper = ExportWrapper(model, decode_scale).eval()
     axes = {n: {0: 'batch'} for n in (INPUT_NAME, ) + names}
     with warnings.catch_warnings():
         # the TorchScript exporter's deprecation notice and tracer notes on
@@ -153,7 +183,7 @@ def export_onnx(model: nn.Module,
     meta = dict(format_version=FORMAT_VERSION,
                 input_size=list(input_size),
                 outputs=kind,
-                simcc_split_ratio=wrapper.split_ratio,
+                decode=decode_args,
                 bbox_padding=settings['padding'],
                 use_udp=settings['use_udp'],
                 dataset_meta=_dataset_meta_json(model.dataset_meta))

@@ -2,12 +2,15 @@
 
 The exporter stores one JSON string under :data:`METADATA_KEY`::
 
-    format_version      1
+    format_version      2
     input_size          [w, h] pixels of the crops
     outputs             'simcc' (simcc_x (N, K, Wx), simcc_y (N, K, Wy)),
                         'keypoints' (decoded in the graph: keypoints
                         (N, K, 2) input pixels, scores (N, K)) or 'heatmaps'
-    simcc_split_ratio   bins per input pixel (SimCC outputs)
+    decode              keyword arguments of the codec's decoding function
+                        (``SimCCLabel.decode_args()`` for
+                        ``rtmpose.codecs.decode_simcc``, a heatmap codec's
+                        for ``decode_heatmaps``)
     bbox_padding        box padding of the test pipeline (GetBBoxCenterScale)
     use_udp             TopdownAffine's use_udp
     dataset_meta        dataset_name, keypoint_names, flip_indices,
@@ -20,13 +23,13 @@ inside the graph.
 import json
 
 METADATA_KEY = 'rtmpose'
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 INPUT_NAME = 'crops'
 SIMCC_OUTPUTS = ('simcc_x', 'simcc_y')
 DECODED_OUTPUTS = ('keypoints', 'scores')
 HEATMAP_OUTPUTS = ('heatmaps', )
-_REQUIRED = ('format_version', 'input_size', 'outputs', 'bbox_padding',
-             'use_udp', 'dataset_meta')
+_REQUIRED = ('format_version', 'input_size', 'outputs', 'decode',
+             'bbox_padding', 'use_udp', 'dataset_meta')
 
 
 def parse_metadata(text: str, source: str) -> dict:

@@ -5,7 +5,7 @@ from typing import Optional, Sequence, Tuple
 import numpy as np
 
 from .metadata import INPUT_NAME, METADATA_KEY, parse_metadata
-from .postprocess import decode_simcc, to_image_coords
+from .postprocess import decode_outputs, to_image_coords
 from .preprocess import crop_persons
 
 
@@ -42,10 +42,6 @@ class OnnxPoseEstimator:
             raise KeyError(f'{onnx_file} has no {METADATA_KEY!r} metadata; '
                            'export it with tools/deploy/export_onnx.py')
         self.meta = parse_metadata(custom[METADATA_KEY], onnx_file)
-        if self.meta['outputs'] == 'heatmaps':
-            raise NotImplementedError(
-                f'{onnx_file}: decoding heatmap outputs is not implemented in '
-                'rtmpose.deploy; export a SimCC model')
         self.input_size = tuple(self.meta['input_size'])
         shape = self.session.get_inputs()[0].shape
         # a fixed batch dim (int) means one forward per crop
@@ -79,11 +75,7 @@ class OnnxPoseEstimator:
         crop_info: Tuple[np.ndarray,
                          np.ndarray]) -> Tuple[np.ndarray, np.ndarray]:
         """Graph outputs -> keypoints (N, K, 2) image pixels, scores (N, K)."""
-        if self.meta['outputs'] == 'keypoints':
-            keypoints, scores = outputs
-        else:
-            keypoints, scores = decode_simcc(outputs[0], outputs[1],
-                                             self.meta['simcc_split_ratio'])
+        keypoints, scores = decode_outputs(outputs, self.meta)
         centers, scales = crop_info
         keypoints = to_image_coords(keypoints, centers, scales,
                                     self.input_size, self.meta['use_udp'])

@@ -1,32 +1,26 @@
 """Decoding model outputs to image pixels: numpy only (no torch)."""
-from typing import Tuple
+from typing import Sequence, Tuple
 
 import numpy as np
 
+from rtmpose.codecs import decode_heatmaps, decode_simcc
 
-def decode_simcc(simcc_x: np.ndarray, simcc_y: np.ndarray,
-                 split_ratio: float) -> Tuple[np.ndarray, np.ndarray]:
-    """SimCC vectors -> keypoints and scores, as ``SimCCLabel.decode`` without
-    DARK refinement.
 
-    Args:
-        simcc_x: (N, K, Wx) x-axis responses; simcc_y: (N, K, Wy).
-        split_ratio: bins per input pixel k.
-
-    Returns:
-        keypoints (N, K, 2) float32 input pixels (argmax bin / k; -1 where the
-        score is <= 0) and scores (N, K) float32, the smaller of the two
-        axes' maximum responses.
-    """
-    x_locs = simcc_x.argmax(-1)
-    y_locs = simcc_y.argmax(-1)
-    x_max = np.take_along_axis(simcc_x, x_locs[..., None], -1)[..., 0]
-    y_max = np.take_along_axis(simcc_y, y_locs[..., None], -1)[..., 0]
-    scores = np.minimum(x_max, y_max).astype(np.float32)
-    keypoints = np.stack([x_locs, y_locs], -1).astype(np.float32)
-    keypoints /= np.float32(split_ratio)
-    keypoints[scores <= 0] = -1
-    return keypoints, scores
+def decode_outputs(outputs: Sequence[np.ndarray],
+                   meta: dict) -> Tuple[np.ndarray, np.ndarray]:
+    """Graph outputs of a model with metadata ``meta`` -> keypoints
+    (N, K, 2) float32 input pixels and scores (N, K) float32, decoded as the
+    model's codec decodes (same functions, DARK included); keypoints with
+    score <= 0 are -1."""
+    kind = meta['outputs']
+    if kind == 'keypoints':
+        return outputs[0], outputs[1]
+    if kind == 'simcc':
+        return decode_simcc(outputs[0], outputs[1], **meta['decode'])
+    if kind == 'heatmaps':
+        return decode_heatmaps(outputs[0], **meta['decode'])
+    raise ValueError(f"unknown model outputs {kind!r} in metadata; expected "
+                     "'simcc', 'heatmaps' or 'keypoints'")
 
 
 def to_image_coords(keypoints: np.ndarray, centers: np.ndarray,

@@ -156,15 +156,31 @@ def test_metadata_and_errors(exported, tmp_path):
     onnx.save(proto, bare)
     with pytest.raises(KeyError, match='metadata'):
         OnnxPoseEstimator(bare)
+    # metadata of an older format names the fix
+    old = dict(meta, format_version=1)
+    proto.metadata_props.add(key='rtmpose', value=json.dumps(old))
+    onnx.save(proto, bare)
+    with pytest.raises(ValueError, match='re-export'):
+        OnnxPoseEstimator(bare)
 
 
-def test_heatmap_head_exports_heatmaps(tmp_path):
-    """ViTPose (heatmap head): the graph outputs heatmaps equal to
-    PyTorch's; decoding them is not part of rtmpose.deploy yet."""
+@pytest.fixture(scope='module')
+def exported_heatmaps(tmp_path_factory):
+    """The ViTPose demo model (UDP heatmaps, DARK-UDP decoding)."""
     model = _model(osp.join(ROOT, 'configs/demo/vitpose-tiny_demo.py'))
-    path = str(tmp_path / 'vit.onnx')
+    path = str(tmp_path_factory.mktemp('onnx') / 'vit.onnx')
     meta = export_onnx(model, path, dynamic_batch=True)
+    return model, path, meta
+
+
+def test_heatmap_head_exports_heatmaps(exported_heatmaps):
+    """ViTPose: the graph's heatmaps equal PyTorch's, and the runtime decodes
+    them as the model's codec does (DARK-UDP), end to end in image
+    pixels."""
+    model, path, meta = exported_heatmaps
     assert meta['outputs'] == 'heatmaps' and meta['use_udp'] is True
+    assert meta['decode'] == model.head.decoder.decode_args()
+    assert meta['decode']['refine'] == 'dark_udp'
     crops = np.random.default_rng(3).integers(0,
                                               256, (2, 128, 96, 3),
                                               dtype=np.uint8)
@@ -173,7 +189,36 @@ def test_heatmap_head_exports_heatmaps(tmp_path):
     (ref, ) = _torch_outputs(model, crops)
     assert out.shape == (2, 17, 32, 24)
     assert np.abs(out - ref).max() / (ref.max() - ref.min()) < 1e-4
-    with pytest.raises(NotImplementedError, match='heatmap'):
-        OnnxPoseEstimator(path)
-    with pytest.raises(NotImplementedError, match='SimCC'):
-        export_onnx(model, str(tmp_path / 'x.onnx'), with_decode=True)
+
+    img = np.random.default_rng(4).integers(0,
+                                            256, (240, 320, 3),
+                                            dtype=np.uint8)
+    boxes = np.array([[10, 20, 110, 220], [150, 30, 300, 230]], np.float32)
+    ref_kpts, ref_scores = _torch_estimate(model, img, boxes)
+    kpts, scores = OnnxPoseEstimator(path, num_threads=1)(img, boxes)
+    # DARK refines sub-pixel: agreement to 0.05 image pixels, not bitwise
+    assert np.abs(kpts - ref_kpts).max() < 0.05
+    np.testing.assert_allclose(scores, ref_scores, rtol=1e-4, atol=1e-5)
+
+
+def test_heatmap_decode_in_graph(exported_heatmaps, tmp_path):
+    """--with-decode on heatmaps: the plain argmax scaled to input pixels
+    (UDP: (w - 1) / (W - 1) per heatmap pixel)."""
+    model = exported_heatmaps[0]
+    path = str(tmp_path / 'vit-decode.onnx')
+    with pytest.warns(UserWarning, match='dark_udp'):
+        meta = export_onnx(model, path, with_decode=True, batch_size=2)
+    assert meta['outputs'] == 'keypoints'
+    crops = np.random.default_rng(5).integers(0,
+                                              256, (2, 128, 96, 3),
+                                              dtype=np.uint8)
+    session = ort.InferenceSession(path, providers=['CPUExecutionProvider'])
+    kpts, scores = session.run(None, {'crops': crops})
+    (heatmaps, ) = _torch_outputs(model, crops)
+    flat = heatmaps.reshape(2, 17, -1)
+    idx = flat.argmax(-1)
+    expected = np.stack([idx % 24, idx // 24], -1) * np.float32(
+        [95 / 23, 127 / 31])
+    expected[flat.max(-1) <= 0] = -1
+    np.testing.assert_allclose(kpts, expected, rtol=1e-6)
+    np.testing.assert_allclose(scores, flat.max(-1), rtol=1e-4, atol=1e-6)

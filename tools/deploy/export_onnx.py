@@ -6,8 +6,8 @@ Usage::
         [--dynamic-batch] [--input-size W H] [--with-decode] [--opset 17]
 
 The graph input ``crops`` is (N, H, W, 3) uint8 BGR person crops; outputs are
-``simcc_x`` (N, K, W*k) and ``simcc_y`` (N, K, H*k), or with --with-decode
-``keypoints`` (N, K, 2) crop pixels and ``scores`` (N, K). Crop and decode
+``simcc_x`` (N, K, W*k) and ``simcc_y`` (N, K, H*k) (or ``heatmaps``), or
+with --with-decode ``keypoints`` (N, K, 2) crop pixels and ``scores`` (N, K). Crop and decode
 settings are stored in the file's metadata; run it with
 ``rtmpose.deploy.OnnxPoseEstimator`` (onnxruntime, no torch). CHECKPOINT may
 be ``none`` for random weights. Uses torch's TorchScript-based exporter
@@ -36,7 +36,7 @@ def parse_args(argv=None):
     parser.add_argument('--input-size', type=int, nargs=2, metavar=('W', 'H'))
     parser.add_argument('--with-decode',
                         action='store_true',
-                        help='argmax-decode SimCC vectors in the graph')
+                        help='argmax-decode SimCC vectors or heatmaps in the graph')
     parser.add_argument('--opset', type=int, default=MIN_OPSET)
     parser.add_argument('--batch-size',
                         type=int,
