@@ -14,6 +14,8 @@ with torch 2.13, needs no onnxscript, and its graphs match eager PyTorch to
 since torch 2.9, which needs the extra ``onnxscript`` package.)
 """
 import json
+import os
+import os.path as osp
 import warnings
 from typing import Optional, Tuple
 
@@ -93,6 +95,29 @@ def _graph_decode_scale(
     return tuple(decode_args['scale_factor']), decode_args['refine']
 
 
+def dataset_crops(cfg, split: str = 'train', num: int = 256) -> np.ndarray:
+    """``num`` crops (N, h, w, 3) uint8 BGR, evenly spaced over the
+    ``split`` ('train' or 'val') dataset of ``cfg`` and cut by the test
+    pipeline: calibration data for ``quantize_int8``."""
+    from mmengine.registry import init_default_scope
+
+    from rtmpose.registry import DATASETS
+
+    if split not in ('train', 'val'):
+        raise ValueError(f"split must be 'train' or 'val', got {split!r}")
+    dataset_cfg = cfg[f'{split}_dataloader'].dataset.copy()
+    # the model's view of a person: no augmentation, no targets
+    dataset_cfg.pipeline = cfg.test_dataloader.dataset.pipeline
+    init_default_scope(cfg.get('default_scope', 'rtmpose'))
+    dataset = DATASETS.build(dataset_cfg)
+    if len(dataset) == 0:
+        raise ValueError(f'the {split} dataset of the config is empty')
+    picks = np.unique(np.linspace(0, len(dataset) - 1, num).astype(int))
+    return np.stack([
+        dataset[int(i)]['inputs'].numpy().transpose(1, 2, 0) for i in picks
+    ]).astype(np.uint8, copy=False)
+
+
 def _dataset_meta_json(meta: dict) -> dict:
     names = meta['keypoint_id2name']
     return dict(
@@ -168,6 +193,7 @@ def export_onnx(model: nn.Module,
         names, kind = HEATMAP_OUTPUTS, 'heatmaps'
     wrapper = ExportWrapper(model, decode_scale).eval()
     axes = {n: {0: 'batch'} for n in (INPUT_NAME, ) + names}
+    os.makedirs(osp.dirname(osp.abspath(output)), exist_ok=True)
     with warnings.catch_warnings():
         # the TorchScript exporter's deprecation notice and tracer notes on
         # Python shape checks (shapes are fixed apart from the batch)

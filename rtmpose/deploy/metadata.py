@@ -16,6 +16,9 @@ The exporter stores one JSON string under :data:`METADATA_KEY`::
     dataset_meta        dataset_name, keypoint_names, flip_indices,
                         skeleton_links, keypoint_colors,
                         skeleton_link_colors (RGB), sigmas
+    quantization        only in int8 models (``quantize_int8``): dtype,
+                        ops, quantized_nodes, calibration (method),
+                        calibration_crops
 
 The graph input ``crops`` is (N, h, w, 3) uint8 BGR; normalisation happens
 inside the graph.

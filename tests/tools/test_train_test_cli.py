@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -90,3 +91,45 @@ def test_bad_config_key_is_refused(tmp_path):
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode != 0
     assert 'did you mean "max_epochs"' in proc.stderr
+
+
+def test_onnx_export_then_test_matches_pytorch(tmp_path):
+    """export_onnx.py (fp32 and --int8) then tools/test.py on the .onnx
+    files: fp32 gives PyTorch's no-flip predictions, int8 close ones."""
+    import torch
+
+    from rtmpose.apis import init_model
+    torch.manual_seed(0)
+    model = init_model(CONFIG)
+    model.head.init_weights()
+    ckpt = str(tmp_path / 'random.pth')
+    torch.save(dict(state_dict=model.state_dict()), ckpt)
+    options = _tiny_options(str(tmp_path / 'data')) + [
+        'model.test_cfg.flip_test=False'
+    ]
+    dumps = {}
+    for name in ('torch', 'fp32', 'int8'):
+        weights = ckpt if name == 'torch' else str(tmp_path / f'{name}.onnx')
+        if name == 'fp32':
+            log = _run(['tools/deploy/export_onnx.py', CONFIG, ckpt,
+                        '--output', weights, '--dynamic-batch', '--int8',
+                        str(tmp_path / 'int8.onnx'), '--calib-num', '8',
+                        '--cfg-options'] + options, cwd=ROOT)
+            assert 'calibrated on 8 train crops' in log
+        dumps[name] = str(tmp_path / f'{name}.keypoints.json')
+        _run(['tools/test.py', CONFIG, weights, '--work-dir',
+              str(tmp_path / 'work'), '--dump', dumps[name],
+              '--cfg-options'] + options, cwd=ROOT)
+    preds = {name: _keypoints(path) for name, path in dumps.items()}
+    for name in ('fp32', 'int8'):
+        assert [i for i, _ in preds[name]] == [i for i, _ in preds['torch']]
+        diffs = np.abs([
+            np.subtract(a, b)
+            for (_, a), (_, b) in zip(preds[name], preds['torch'])
+        ])
+        if name == 'fp32':
+            assert diffs.max() < 1e-3, diffs.max()
+        else:
+            # random weights give flat responses, whose argmax int8 noise
+            # can move (here ~20% of them); the rest stay within a pixel
+            assert 0 < diffs.max() and np.mean(diffs < 1) > 0.6

@@ -3,14 +3,19 @@
 Usage::
 
     python tools/deploy/export_onnx.py CONFIG CHECKPOINT --output FILE \
-        [--dynamic-batch] [--input-size W H] [--with-decode] [--opset 17]
+        [--dynamic-batch] [--input-size W H] [--with-decode] [--opset 17] \
+        [--int8 INT8_FILE [--calib-split train] [--calib-num 256]] \
+        [--cfg-options KEY=VALUE ...]
 
 The graph input ``crops`` is (N, H, W, 3) uint8 BGR person crops; outputs are
 ``simcc_x`` (N, K, W*k) and ``simcc_y`` (N, K, H*k) (or ``heatmaps``), or
 with --with-decode ``keypoints`` (N, K, 2) crop pixels and ``scores`` (N, K). Crop and decode
 settings are stored in the file's metadata; run it with
 ``rtmpose.deploy.OnnxPoseEstimator`` (onnxruntime, no torch). CHECKPOINT may
-be ``none`` for random weights. Uses torch's TorchScript-based exporter
+be ``none`` for random weights. ``--int8`` also writes a statically
+quantized copy (int8 backbone, calibrated on crops of the config's data;
+see rtmpose/deploy/quantize.py); ``tools/test.py CONFIG FILE.onnx`` gives
+either file's AP. Uses torch's TorchScript-based exporter
 (dynamo=False): see rtmpose/deploy/export.py.
 """
 import argparse
@@ -20,8 +25,14 @@ import sys
 sys.path.insert(0,
                 osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
+from mmengine.config import Config, DictAction  # noqa: E402
+
 from rtmpose.apis import init_model  # noqa: E402
-from rtmpose.deploy.export import MIN_OPSET, export_onnx  # noqa: E402
+from rtmpose.deploy.export import (MIN_OPSET, dataset_crops,  # noqa: E402
+                                   export_onnx)
+from rtmpose.deploy.quantize import (CALIBRATION_METHODS,  # noqa: E402
+                                     quantize_int8)
+from rtmpose.engine.launch import merge_cfg_options  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -42,6 +53,25 @@ def parse_args(argv=None):
                         type=int,
                         default=1,
                         help='batch of a static graph (no --dynamic-batch)')
+    parser.add_argument('--int8',
+                        metavar='INT8_FILE',
+                        help='also write an int8-quantized model here')
+    parser.add_argument('--calib-split',
+                        default='train',
+                        choices=['train', 'val'],
+                        help='dataset of the config to calibrate on')
+    parser.add_argument('--calib-num',
+                        type=int,
+                        default=256,
+                        help='number of calibration crops')
+    parser.add_argument('--calib-method',
+                        default='minmax',
+                        choices=CALIBRATION_METHODS)
+    parser.add_argument('--cfg-options',
+                        nargs='+',
+                        action=DictAction,
+                        help='override config settings, e.g. the data_root '
+                        'of the calibration data')
     return parser.parse_args(argv)
 
 
@@ -49,7 +79,9 @@ def main(argv=None):
     args = parse_args(argv)
     checkpoint = None if args.checkpoint.lower() == 'none' \
         else args.checkpoint
-    model = init_model(args.config, checkpoint, device='cpu')
+    cfg = Config.fromfile(args.config)
+    merge_cfg_options(cfg, args.cfg_options)
+    model = init_model(cfg, checkpoint, device='cpu')
     meta = export_onnx(model,
                        args.output,
                        input_size=args.input_size,
@@ -60,6 +92,12 @@ def main(argv=None):
     print(f'wrote {args.output}: input crops (N, {meta["input_size"][1]}, '
           f'{meta["input_size"][0]}, 3) uint8, outputs {meta["outputs"]}, '
           f'opset {args.opset}')
+    if args.int8:
+        crops = dataset_crops(model.cfg, args.calib_split, args.calib_num)
+        meta = quantize_int8(args.output, args.int8, crops, args.calib_method)
+        print(f'wrote {args.int8}: int8 backbone '
+              f'({meta["quantization"]["quantized_nodes"]} nodes), '
+              f'calibrated on {len(crops)} {args.calib_split} crops')
 
 
 if __name__ == '__main__':
