@@ -24,6 +24,7 @@ import torch
 from torch import Tensor, nn
 
 from rtmpose.apis.pose_backend import crop_settings
+from rtmpose.registry import KEYPOINT_CODECS
 from .metadata import (DECODED_OUTPUTS, FORMAT_VERSION, HEATMAP_OUTPUTS,
                        INPUT_NAME, METADATA_KEY, SIMCC_OUTPUTS)
 
@@ -169,7 +170,6 @@ def export_onnx(model: nn.Module,
     if decoder is None or not hasattr(decoder, 'decode_args'):
         raise ValueError('export needs the head to have a codec as '
                          '`decoder` (its settings are stored for decoding)')
-    decode_args = decoder.decode_args()
     model = model.eval()
     dummy = torch.zeros(batch_size,
                         input_size[1],
@@ -179,6 +179,15 @@ def export_onnx(model: nn.Module,
     with torch.no_grad():
         outputs = ExportWrapper(model).eval()(dummy)
     is_simcc = isinstance(outputs, (tuple, list)) and len(outputs) == 2
+    if not is_simcc:
+        heatmap_size = (int(outputs.shape[-1]), int(outputs.shape[-2]))
+        if heatmap_size != tuple(decoder.heatmap_size):
+            # another input size: the same codec at the exported sizes
+            decoder = KEYPOINT_CODECS.build(
+                dict(model.cfg.model.head.decoder,
+                     input_size=input_size,
+                     heatmap_size=heatmap_size))
+    decode_args = decoder.decode_args()
     decode_scale = None
     if with_decode:
         names, kind = DECODED_OUTPUTS, 'keypoints'

@@ -222,3 +222,16 @@ def test_heatmap_decode_in_graph(exported_heatmaps, tmp_path):
     expected[flat.max(-1) <= 0] = -1
     np.testing.assert_allclose(kpts, expected, rtol=1e-6)
     np.testing.assert_allclose(scores, flat.max(-1), rtol=1e-4, atol=1e-6)
+
+
+def test_heatmap_export_at_another_input_size(exported_heatmaps, tmp_path):
+    """The stored decoding follows the exported sizes: UDP's scale is
+    (w - 1) / (W - 1) of the new input and heatmaps, not the config's."""
+    model = exported_heatmaps[0]
+    meta = export_onnx(model, str(tmp_path / 'big.onnx'),
+                       input_size=(192, 256))
+    assert meta['input_size'] == [192, 256]
+    np.testing.assert_allclose(meta['decode']['scale_factor'],
+                               [191 / 47, 255 / 63], rtol=1e-6)
+    assert model.head.decoder.decode_args()['scale_factor'] == pytest.approx(
+        [95 / 23, 127 / 31])
