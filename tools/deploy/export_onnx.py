@@ -77,6 +77,9 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.int8 and osp.abspath(args.int8) == osp.abspath(args.output):
+        raise ValueError(f'--int8 {args.int8} would overwrite the fp32 model '
+                         '--output; give it another file name')
     checkpoint = None if args.checkpoint.lower() == 'none' \
         else args.checkpoint
     cfg = Config.fromfile(args.config)
