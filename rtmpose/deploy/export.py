@@ -208,8 +208,11 @@ def export_onnx(model: nn.Module,
         # Python shape checks (shapes are fixed apart from the batch)
         warnings.simplefilter('ignore', DeprecationWarning)
         warnings.simplefilter('ignore', torch.jit.TracerWarning)
+        # written under a temporary name and renamed when complete, so an
+        # interrupted export never leaves a truncated model at ``output``
+        partial = f'{output}.partial'
         torch.onnx.export(wrapper, (dummy, ),
-                          output,
+                          partial,
                           dynamo=False,
                           opset_version=opset,
                           input_names=[INPUT_NAME],
@@ -222,8 +225,9 @@ def export_onnx(model: nn.Module,
                 bbox_padding=settings['padding'],
                 use_udp=settings['use_udp'],
                 dataset_meta=_dataset_meta_json(model.dataset_meta))
-    proto = onnx.load(output)
+    proto = onnx.load(partial)
     onnx.helper.set_model_props(proto, {METADATA_KEY: json.dumps(meta)})
     onnx.checker.check_model(proto)
-    onnx.save(proto, output)
+    onnx.save(proto, partial)
+    os.replace(partial, output)
     return meta

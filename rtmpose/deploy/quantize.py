@@ -120,7 +120,7 @@ def quantize_int8(fp32_file: str,
     del out.metadata_props[:]
     onnx.helper.set_model_props(out, {METADATA_KEY: json.dumps(meta)})
     os.makedirs(osp.dirname(osp.abspath(int8_file)), exist_ok=True)
-    tmp_file = f'{int8_file}.tmp'
-    onnx.save(out, tmp_file)
-    os.replace(tmp_file, int8_file)
+    partial = f'{int8_file}.partial'  # renamed when complete
+    onnx.save(out, partial)
+    os.replace(partial, int8_file)
     return meta

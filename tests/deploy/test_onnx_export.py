@@ -235,3 +235,18 @@ def test_heatmap_export_at_another_input_size(exported_heatmaps, tmp_path):
                                [191 / 47, 255 / 63], rtol=1e-6)
     assert model.head.decoder.decode_args()['scale_factor'] == pytest.approx(
         [95 / 23, 127 / 31])
+
+
+def test_failed_export_keeps_the_previous_file(exported, tmp_path,
+                                                monkeypatch):
+    model, _ = exported
+    path = tmp_path / 'model.onnx'
+    path.write_bytes(b'previous model')
+
+    def broken(proto):
+        raise RuntimeError('checker failed')
+
+    monkeypatch.setattr(onnx.checker, 'check_model', broken)
+    with pytest.raises(RuntimeError, match='checker failed'):
+        export_onnx(model, str(path))
+    assert path.read_bytes() == b'previous model'
