@@ -13,7 +13,6 @@ with torch 2.13, needs no onnxscript, and its graphs match eager PyTorch to
 ~1e-6 in onnxruntime. (``torch.onnx.export`` defaults to the dynamo exporter
 since torch 2.9, which needs the extra ``onnxscript`` package.)
 """
-import json
 import os
 import os.path as osp
 import warnings
@@ -26,7 +25,7 @@ from torch import Tensor, nn
 from rtmpose.apis.pose_backend import crop_settings
 from rtmpose.registry import KEYPOINT_CODECS
 from .metadata import (DECODED_OUTPUTS, FORMAT_VERSION, HEATMAP_OUTPUTS,
-                       INPUT_NAME, METADATA_KEY, SIMCC_OUTPUTS)
+                       INPUT_NAME, SIMCC_OUTPUTS, save_with_metadata)
 
 MIN_OPSET = 17
 
@@ -203,14 +202,13 @@ def export_onnx(model: nn.Module,
     wrapper = ExportWrapper(model, decode_scale).eval()
     axes = {n: {0: 'batch'} for n in (INPUT_NAME, ) + names}
     os.makedirs(osp.dirname(osp.abspath(output)), exist_ok=True)
+    # the exporter writes next to ``output``; save_with_metadata renames
+    partial = f'{output}.partial'
     with warnings.catch_warnings():
         # the TorchScript exporter's deprecation notice and tracer notes on
         # Python shape checks (shapes are fixed apart from the batch)
         warnings.simplefilter('ignore', DeprecationWarning)
         warnings.simplefilter('ignore', torch.jit.TracerWarning)
-        # written under a temporary name and renamed when complete, so an
-        # interrupted export never leaves a truncated model at ``output``
-        partial = f'{output}.partial'
         torch.onnx.export(wrapper, (dummy, ),
                           partial,
                           dynamo=False,
@@ -225,9 +223,5 @@ def export_onnx(model: nn.Module,
                 bbox_padding=settings['padding'],
                 use_udp=settings['use_udp'],
                 dataset_meta=_dataset_meta_json(model.dataset_meta))
-    proto = onnx.load(partial)
-    onnx.helper.set_model_props(proto, {METADATA_KEY: json.dumps(meta)})
-    onnx.checker.check_model(proto)
-    onnx.save(proto, partial)
-    os.replace(partial, output)
+    save_with_metadata(onnx.load(partial), meta, output)
     return meta

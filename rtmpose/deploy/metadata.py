@@ -24,6 +24,8 @@ The graph input ``crops`` is (N, h, w, 3) uint8 BGR; normalisation happens
 inside the graph.
 """
 import json
+import os
+import os.path as osp
 
 METADATA_KEY = 'rtmpose'
 FORMAT_VERSION = 2
@@ -47,3 +49,19 @@ def parse_metadata(text: str, source: str) -> dict:
                          f'{meta["format_version"]}, this runtime reads '
                          f'{FORMAT_VERSION}; re-export the model')
     return meta
+
+
+def save_with_metadata(proto, meta: dict, path: str) -> None:
+    """Check the ``onnx.ModelProto`` ``proto``, set ``meta`` as its rtmpose
+    metadata (replacing any) and write it to ``path``: under a temporary
+    name, renamed when complete, so an interrupted write never leaves a
+    truncated model there. Needs the ``onnx`` package."""
+    import onnx
+
+    del proto.metadata_props[:]
+    onnx.helper.set_model_props(proto, {METADATA_KEY: json.dumps(meta)})
+    onnx.checker.check_model(proto)
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    partial = f'{path}.partial'
+    onnx.save(proto, partial)
+    os.replace(partial, path)

@@ -9,15 +9,14 @@ than 8 bits (quantizing RTMPose's SimCC classifiers too costs ~0.02 AP
 on the demo model, the backbone alone ~0.003). The result
 is a QDQ graph that onnxruntime fuses into integer kernels (VNNI on x86).
 """
-import json
-import os
 import os.path as osp
 import tempfile
 from typing import Iterator, Optional
 
 import numpy as np
 
-from .metadata import INPUT_NAME, METADATA_KEY, parse_metadata
+from .metadata import (INPUT_NAME, METADATA_KEY, parse_metadata,
+                       save_with_metadata)
 
 QUANTIZED_OPS = ('Conv', 'MatMul', 'Gemm')
 # node names of the TorchScript exporter carry the module path
@@ -117,10 +116,5 @@ def quantize_int8(fp32_file: str,
                                 quantized_nodes=len(nodes),
                                 calibration=method,
                                 calibration_crops=int(len(crops)))
-    del out.metadata_props[:]
-    onnx.helper.set_model_props(out, {METADATA_KEY: json.dumps(meta)})
-    os.makedirs(osp.dirname(osp.abspath(int8_file)), exist_ok=True)
-    partial = f'{int8_file}.partial'  # renamed when complete
-    onnx.save(out, partial)
-    os.replace(partial, int8_file)
+    save_with_metadata(out, meta, int8_file)
     return meta

@@ -10,6 +10,7 @@ Figures are printed as a Markdown table for the README. The pipeline is
 measured in one process on 640x480 JPEGs of the synthetic demo data.
 """
 import argparse
+import functools
 import os.path as osp
 import sys
 import tempfile
@@ -20,7 +21,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from mmengine.config import Config  # noqa: E402
-from mmengine.dataset import Compose, pseudo_collate  # noqa: E402
+from mmengine.dataset import Compose  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
 
 from rtmpose.registry import DATASETS, MODELS  # noqa: E402
@@ -231,8 +232,8 @@ def bench_onnx(size: str, seconds: float, threads: int) -> list:
 
         fns = {'eager PyTorch': eager}
         for name, session in sessions.items():
-            fns[name] = (lambda s: lambda: s.run(None, {'crops': crops}))(
-                session)
+            fns[name] = functools.partial(session.run, None,
+                                          {'crops': crops})
         t = _timeit_rounds(fns, seconds)
         for name, sec in t.items():
             rows.append((f'RTMPose-{size} {name}, batch 1 (ms)', 1000 * sec)

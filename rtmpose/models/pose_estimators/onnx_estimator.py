@@ -4,7 +4,6 @@ metric, to check an export (fp32 or int8) against the checkpoint's AP."""
 from typing import List, Optional
 
 import numpy as np
-import torch
 from mmengine.model import BaseModel
 from mmengine.structures import InstanceData
 
@@ -40,10 +39,8 @@ class OnnxTopdownEstimator(BaseModel):
             raise ValueError(f'OnnxTopdownEstimator ({self.onnx_file}) only '
                              f"predicts; mode {mode!r} needs the PyTorch "
                              'model and its checkpoint')
-        crops = np.stack([
-            (t.numpy() if isinstance(t, torch.Tensor) else np.asarray(t))
-            .transpose(1, 2, 0) for t in inputs
-        ]).astype(np.uint8, copy=False)
+        crops = np.stack([np.asarray(t).transpose(1, 2, 0) for t in inputs
+                          ]).astype(np.uint8, copy=False)
         size = tuple(self.runtime.input_size)
         if crops.shape[1:3] != size[::-1]:
             raise ValueError(f'test pipeline crops are {crops.shape[1:3]} '
