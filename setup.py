@@ -29,9 +29,12 @@ setup(
     extras_require={
         # onnx / onnxruntime: wheels install in seconds and let the tests
         # check exported models (those tests skip without them)
-        'tests': ['pytest>=7', 'onnx>=1.14', 'onnxruntime>=1.16'],
+        # scipy: the MPII fixtures write a real .mat headbox file
+        'tests': ['pytest>=7', 'onnx>=1.14', 'onnxruntime>=1.16', 'scipy'],
         # export (onnx) and run (onnxruntime) ONNX models: rtmpose.deploy
         'deploy': ['onnx>=1.14', 'onnxruntime>=1.16'],
+        # the official MPII mpii_gt_val.mat headbox file
+        'mpii': ['scipy'],
         # torchvision must match the torch build; its CUDA wheels break on a
         # CPU-only torch, so it is never required.
         'detectors': ['torchvision'],
