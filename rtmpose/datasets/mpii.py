@@ -27,7 +27,7 @@ def load_head_sizes(headbox_file: str, num_annotations: int) -> np.ndarray:
         num_annotations: N, the number of entries in the annotation file.
 
     Returns:
-        (N,) float32 head box diagonals ``|(x2, y2) - (x1, y1)|``.
+        (N,) float64 head box diagonals ``|(x2, y2) - (x1, y1)|``.
     """
     if not osp.isfile(headbox_file):
         raise FileNotFoundError(f'MPII headbox_file not found: {headbox_file}')
@@ -52,7 +52,7 @@ def load_head_sizes(headbox_file: str, num_annotations: int) -> np.ndarray:
     else:
         raise ValueError(f'MPII headbox_file {headbox_file}: expected a .mat, '
                          f'.npy or .json file, got {ext!r}')
-    boxes = np.asarray(boxes, dtype=np.float32)
+    boxes = np.asarray(boxes, dtype=np.float64)
     if boxes.ndim < 2 or boxes.size != 4 * len(boxes):
         raise ValueError(f'MPII headbox_file {headbox_file}: expected (N, 2, '
                          f'2) or (N, 4) head boxes, got shape {boxes.shape}')
@@ -77,16 +77,29 @@ class MpiiDataset(BaseCocoStyleDataset):
     ``BaseCocoStyleDataset``) with:
 
     - ``bbox`` the square of side ``scale * 200`` around ``center`` (moved
-      down by ``15 * scale`` pixels), not clipped to the image
-      (``GetBBoxCenterScale`` then pads it by 1.25);
-    - ``keypoints`` 0-based (1 subtracted), ``keypoints_visible`` =
-      ``joints_vis``;
+      down by ``15 * scale`` pixels, then made 0-based by subtracting 1),
+      not clipped to the image (``GetBBoxCenterScale`` then pads it by
+      1.25);
+    - ``keypoints`` the ``joints`` as in the file, 1-based, and
+      ``keypoints_visible`` = ``joints_vis``;
     - ``id`` the entry's index in the file, ``img_id`` the index of its image
       in order of first appearance;
     - ``raw_ann_info`` a COCO-style annotation of the same data (flat
-      ``keypoints`` ``[x, y, v] * 16`` in 0-based pixels, ``bbox`` xywh) plus
-      ``head_size`` (pixels, the head box diagonal) when ``headbox_file``
-      is given; PCKh metrics read the ground truth from there.
+      ``keypoints`` ``[x, y, v] * 16`` in the file's 1-based pixels, ``bbox``
+      xywh) plus ``head_size`` (pixels, the head box diagonal) when
+      ``headbox_file`` is given; PCKh metrics read the ground truth from
+      there.
+
+    Coordinate convention (the reference toolbox's, mmpose 1.3.2): the box is
+    0-based but the keypoints stay 1-based, so training targets lie 1 pixel
+    right of and below the joint in the image array, and
+    ``MpiiPCKAccuracy`` adds 1 to the predictions (image pixels) before
+    comparing them with the 1-based ground truth. A model trained here thus
+    learns the same targets as one trained by the reference, and either
+    checkpoint gets the same predictions and PCKh here as there
+    (``tests/datasets/test_benchmark_datasets.py``). Geometrically the
+    trained model is 1 pixel off; published MPII numbers were measured with
+    this convention.
 
     Entries whose center is ``(-1, -1)`` (no person box) are skipped, as in
     training entries without any labelled joint.
@@ -155,9 +168,10 @@ class MpiiDataset(BaseCocoStyleDataset):
         side = float(ann['scale']) * MPII_SCALE_UNIT
         center = center + np.array(
             [0., MPII_CENTER_SHIFT * float(ann['scale'])], dtype=np.float32)
-        # MATLAB pixel 1 is the toolbox's pixel 0.
+        # MATLAB pixel 1 is the image array's pixel 0; the keypoints stay
+        # 1-based (the reference's convention, see the class docstring).
         center -= 1
-        keypoints = (joints - 1) * visible[:, None]
+        keypoints = joints
         bbox = bbox_cs2xyxy(center[None], np.array([[side, side]],
                                                    dtype=np.float32))
         bbox = bbox.astype(np.float32)
