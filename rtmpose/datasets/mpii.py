@@ -96,10 +96,10 @@ class MpiiDataset(BaseCocoStyleDataset):
     ``MpiiPCKAccuracy`` adds 1 to the predictions (image pixels) before
     comparing them with the 1-based ground truth. A model trained here thus
     learns the same targets as one trained by the reference, and either
-    checkpoint gets the same predictions and PCKh here as there
-    (``tests/datasets/test_benchmark_datasets.py``). Geometrically the
-    trained model is 1 pixel off; published MPII numbers were measured with
-    this convention.
+    checkpoint gets the same predictions and PCKh here as there (checked by
+    ``tools/analysis/compare_reference_metrics.py``: dataset instances and
+    PCKh against the reference's). Geometrically the trained model is 1
+    pixel off; published MPII numbers were measured with this convention.
 
     Entries whose center is ``(-1, -1)`` (no person box) are skipped, as in
     training entries without any labelled joint.
@@ -165,9 +165,10 @@ class MpiiDataset(BaseCocoStyleDataset):
         if not self.test_mode and num_labelled == 0:
             return None
 
-        side = float(ann['scale']) * MPII_SCALE_UNIT
-        center = center + np.array(
-            [0., MPII_CENTER_SHIFT * float(ann['scale'])], dtype=np.float32)
+        # float32 side and a float64 shift stored in float32: the
+        # reference's rounding, so that boxes (and crops) match to the bit.
+        side = np.float32(ann['scale']) * np.float32(MPII_SCALE_UNIT)
+        center[1] = center[1] + MPII_CENTER_SHIFT / MPII_SCALE_UNIT * side
         # MATLAB pixel 1 is the image array's pixel 0; the keypoints stay
         # 1-based (the reference's convention, see the class docstring).
         center -= 1
@@ -179,8 +180,9 @@ class MpiiDataset(BaseCocoStyleDataset):
             id=index,
             image_id=img_id,
             category_id=1,
-            bbox=[float(bbox[0, 0]), float(bbox[0, 1]), side, side],
-            area=side * side,
+            bbox=[float(bbox[0, 0]), float(bbox[0, 1]),
+                  float(side), float(side)],
+            area=float(side) * float(side),
             iscrowd=0,
             num_keypoints=num_labelled,
             keypoints=np.concatenate([keypoints, visible[:, None]],
@@ -197,6 +199,6 @@ class MpiiDataset(BaseCocoStyleDataset):
             keypoints=keypoints[None],
             keypoints_visible=visible[None],
             num_keypoints=num_labelled,
-            area=side * side,
+            area=float(side) * float(side),
             iscrowd=0,
             raw_ann_info=raw_ann)
