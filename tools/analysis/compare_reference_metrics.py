@@ -23,8 +23,9 @@ runs in a subprocess (``compare_reference_metrics_worker.py``) with
 One line is printed per metric mode (COCO ``score_mode`` x ``nms_mode``,
 CrowdPose, AP-10K, AIC, COCO-WholeBody with its parts, MPII PCKh), per
 dataset metainfo (names, flip pairs, halves, skeleton, joint weights,
-sigmas) and for the MPII dataset instances (the keypoint convention), with
-both headline values and the largest difference over all stats. Exit status
+sigmas), for the MPII dataset instances (the keypoint convention) and for
+the training-time ``acc_pose`` of a heatmap and a SimCC batch, with both
+headline values and the largest difference over all stats. Exit status
 1 when any difference exceeds ``--tolerance``.
 
 ``compare_reference.py`` runs this as its last stage (``main(argv)``).
@@ -49,6 +50,8 @@ from mmengine.logging import MMLogger  # noqa: E402
 
 from rtmpose.datasets import MpiiDataset, parse_pose_metainfo  # noqa: E402
 from rtmpose.datasets.synthetic import generate_synthetic_coco  # noqa: E402
+from rtmpose.evaluation.functional import (  # noqa: E402
+    heatmap_pck_accuracy, simcc_pck_accuracy)
 from rtmpose.registry import METRICS  # noqa: E402
 
 DEFAULT_REFERENCE_PYTHON = '/tmp/mmpose-ref/bin/python'
@@ -290,6 +293,60 @@ def make_mpii_predictions(dataset: MpiiDataset, rng, path: str) -> str:
     return path
 
 
+def make_acc_pose_batch(rng, path: str) -> str:
+    """A training batch of heatmaps (N, K, 64, 48) and SimCC vectors
+    (N, K, 384) / (N, K, 512) (input 192x256, split ratio 2): targets with
+    one Gaussian each, predictions near them or elsewhere, some keypoints
+    without weight, some SimCC logits all negative."""
+    n, k, h, w, ratio = 8, 17, 64, 48, 2.0
+    grid_y, grid_x = np.mgrid[:h, :w]
+    centres = rng.uniform([0, 0], [w - 1, h - 1], (n, k, 2))
+    moved = centres + rng.choice([0, 1, 2, 3, 5], (n, k, 1)) * \
+        rng.normal(0, 1, (n, k, 2))
+
+    def maps(c):
+        d2 = (grid_x - c[..., :1, None])**2 + (grid_y - c[..., 1:, None])**2
+        return np.exp(-d2 / (2 * 2.0**2)).astype(np.float32)
+
+    def vectors(c, length, axis):
+        bins = np.arange(length)
+        d2 = (bins - c[..., axis:axis + 1] * 4 * ratio)**2
+        return np.exp(-d2 / (2 * (6.0 * ratio)**2)).astype(np.float32)
+
+    simcc_pred_x = vectors(moved, int(192 * ratio), 0) - \
+        rng.choice([0., 0., 2.], (n, k, 1)).astype(np.float32)
+    np.savez(
+        path,
+        heatmaps_pred=maps(moved), heatmaps_gt=maps(centres),
+        heatmaps_mask=rng.uniform(size=(n, k)) > 0.2,
+        simcc_pred_x=simcc_pred_x,
+        simcc_pred_y=vectors(moved, int(256 * ratio), 1),
+        simcc_gt_x=vectors(centres, int(192 * ratio), 0),
+        simcc_gt_y=vectors(centres, int(256 * ratio), 1),
+        simcc_mask=rng.uniform(size=(n, k)) > 0.2, split_ratio=ratio)
+    return path
+
+
+def compare_acc_pose(batch_file: str, ref: dict) -> List[Row]:
+    data = np.load(batch_file)
+    ours = dict(
+        heatmap=heatmap_pck_accuracy(data['heatmaps_pred'],
+                                     data['heatmaps_gt'],
+                                     data['heatmaps_mask']),
+        simcc=simcc_pck_accuracy(
+            (data['simcc_pred_x'], data['simcc_pred_y']),
+            (data['simcc_gt_x'], data['simcc_gt_y']),
+            float(data['split_ratio']), data['simcc_mask']))
+    rows = []
+    for name, (acc, avg, cnt) in ours.items():
+        r = ref[name]
+        diff = (max(float(np.abs(acc - np.asarray(r['acc'])).max()),
+                    abs(avg - r['avg'])) if cnt == r['cnt'] else np.inf)
+        rows.append(Row(f'acc_pose {name}', avg, r['avg'], diff,
+                        f'mean of {cnt} keypoints; per-keypoint accuracies'))
+    return rows
+
+
 # ------------------------------------------------------------- our metrics
 
 
@@ -482,11 +539,14 @@ def compare(reference_python: str, work_dir: str, quick: bool = False,
     files = write_ground_truth(work_dir, quick, seed)
     modes = build_modes(files, work_dir, rng, quick)
     mpii = modes[-1]['mpii']
+    batch = make_acc_pose_batch(rng, osp.join(work_dir, 'acc_pose.npz'))
     ref = run_reference(
         reference_python,
-        dict(modes=modes, metainfo=list(METAINFO), mpii=mpii), work_dir)
+        dict(modes=modes, metainfo=list(METAINFO), mpii=mpii,
+             acc_pose=batch), work_dir)
     rows = [compare_metainfo(name, ref['metainfo'][name]) for name in METAINFO]
     rows.append(compare_mpii_instances(mpii, ref['mpii_instances']))
+    rows += compare_acc_pose(batch, ref['acc_pose'])
     for mode in modes:
         rows.append(
             compare_stats(mode['name'], run_ours(mode),

@@ -6,9 +6,10 @@ Usage: ``python compare_reference_metrics_worker.py JOB.json OUT.json``.
 
 The job lists metric modes (a reference metric config, the reference's own
 dataset metainfo file by name, an annotation file and a predictions
-``.npz``) and the MPII files; the output holds, per mode, the metric values
-by stat name, the parsed reference metainfo of each dataset, and the MPII
-dataset instances as the reference loads them.
+``.npz``), the MPII files and a batch of heatmaps and SimCC vectors; the
+output holds, per mode, the metric values by stat name, the parsed reference
+metainfo of each dataset, the MPII dataset instances as the reference loads
+them, and the training-time acc_pose of the batch.
 """
 import contextlib
 import io
@@ -138,6 +139,27 @@ def run_mpii_mode(mode: dict) -> dict:
     return {key.split('/', 1)[-1]: float(v) for key, v in values.items()}
 
 
+def acc_pose(batch_file: str) -> dict:
+    """The reference's training-time acc_pose (per-keypoint accuracies and
+    their mean) of the heatmap and SimCC batches."""
+    from mmpose.evaluation.functional import (pose_pck_accuracy,
+                                              simcc_pck_accuracy)
+    data = np.load(batch_file)
+    out = {}
+    acc, avg, cnt = pose_pck_accuracy(data['heatmaps_pred'],
+                                      data['heatmaps_gt'],
+                                      data['heatmaps_mask'])
+    out['heatmap'] = dict(acc=np.asarray(acc, np.float64).tolist(),
+                          avg=float(avg), cnt=int(cnt))
+    acc, avg, cnt = simcc_pck_accuracy(
+        (data['simcc_pred_x'], data['simcc_pred_y']),
+        (data['simcc_gt_x'], data['simcc_gt_y']),
+        float(data['split_ratio']), data['simcc_mask'])
+    out['simcc'] = dict(acc=np.asarray(acc, np.float64).tolist(),
+                        avg=float(avg), cnt=int(cnt))
+    return out
+
+
 def main(job_file: str, out_file: str) -> None:
     with open(job_file) as f:
         job = json.load(f)
@@ -162,6 +184,8 @@ def main(job_file: str, out_file: str) -> None:
                     keypoints_visible=np.asarray(info['keypoints_visible'],
                                                  np.float64).tolist(),
                     bbox=np.asarray(info['bbox'], np.float64).tolist()))
+    if job.get('acc_pose'):
+        out['acc_pose'] = acc_pose(job['acc_pose'])
     with open(out_file, 'w') as f:
         json.dump(out, f)
 
