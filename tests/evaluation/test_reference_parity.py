@@ -37,6 +37,7 @@ def test_every_metric_mode_matches_the_reference(tmp_path, monkeypatch):
                  'coco bbox none', 'crowdpose keypoint oks_nms',
                  'ap10k bbox_keypoint oks_nms', 'aic keypoint oks_nms',
                  'coco_wholebody bbox_keypoint oks_nms', 'mpii PCKh',
+                 'coco keypoint oks_nms, GT from samples',
                  'metainfo ap10k', 'mpii dataset instances'):
         assert mode in names
     failed = [tool.format_row(row, TOLERANCE) for row in rows

@@ -21,7 +21,8 @@ runs in a subprocess (``compare_reference_metrics_worker.py``) with
 ``/tmp/mmpose-ref/bin/python``) and its own dataset metainfo files.
 
 One line is printed per metric mode (COCO ``score_mode`` x ``nms_mode``,
-CrowdPose, AP-10K, AIC, COCO-WholeBody with its parts, MPII PCKh), per
+CrowdPose, AP-10K, AIC, COCO-WholeBody with its parts, MPII PCKh, and the
+ground truth built from the samples' ``raw_ann_info``), per
 dataset metainfo (names, flip pairs, halves, skeleton, joint weights,
 sigmas), for the MPII dataset instances (the keypoint convention) and for
 the training-time ``acc_pose`` of a heatmap and a SimCC batch, with both
@@ -53,6 +54,9 @@ from rtmpose.datasets.synthetic import generate_synthetic_coco  # noqa: E402
 from rtmpose.evaluation.functional import (  # noqa: E402
     heatmap_pck_accuracy, simcc_pck_accuracy)
 from rtmpose.registry import METRICS  # noqa: E402
+
+sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
+from compare_reference_metrics_worker import coco_samples  # noqa: E402
 
 DEFAULT_REFERENCE_PYTHON = '/tmp/mmpose-ref/bin/python'
 WORKER = osp.join(osp.dirname(osp.abspath(__file__)),
@@ -211,8 +215,9 @@ def write_mpii(root: str, rng, num_images: int) -> dict:
 
 def make_predictions(ann_file: str, rng, path: str) -> str:
     """Top-down predictions for the annotated people of ``ann_file`` ->
-    ``.npz`` (ids, img_ids, category_ids, keypoints (M, K, 2), keypoint_scores
-    (M, K), bbox_scores (M,), bbox_scales (M, 2); float32)."""
+    ``.npz`` (ids, ann_ids (the person each is made from), img_ids,
+    category_ids, keypoints (M, K, 2), keypoint_scores (M, K), bbox_scores
+    (M,), bbox_scales (M, 2); float32)."""
     with open(ann_file) as f:
         data = json.load(f)
     anns = [a for a in data['annotations'] if a.get('num_keypoints', 1) > 0]
@@ -224,8 +229,8 @@ def make_predictions(ann_file: str, rng, path: str) -> str:
     def add(ann, kpts, box_score, kpt_scores):
         x, y, w, h = ann['bbox']
         preds.append(
-            dict(img_id=ann['image_id'], category_id=ann['category_id'],
-                 keypoints=kpts, keypoint_scores=kpt_scores,
+            dict(ann_id=ann['id'], img_id=ann['image_id'],
+                 category_id=ann['category_id'], keypoints=kpts, keypoint_scores=kpt_scores,
                  bbox_score=box_score, bbox_scale=[w * 1.25, h * 1.25]))
 
     for n, ann in enumerate(anns):
@@ -265,6 +270,7 @@ def make_predictions(ann_file: str, rng, path: str) -> str:
     np.savez(
         path,
         ids=ids[order],
+        ann_ids=np.array([preds[i]['ann_id'] for i in order]),
         img_ids=np.array([preds[i]['img_id'] for i in order]),
         category_ids=np.array([preds[i]['category_id'] for i in order]),
         keypoints=np.array([preds[i]['keypoints'] for i in order],
@@ -350,24 +356,6 @@ def compare_acc_pose(batch_file: str, ref: dict) -> List[Row]:
 # ------------------------------------------------------------- our metrics
 
 
-def coco_samples(preds_file: str) -> List[dict]:
-    """Top-down data samples (dicts) from a predictions ``.npz``."""
-    data = np.load(preds_file)
-    return [
-        dict(
-            id=int(data['ids'][n]),
-            img_id=int(data['img_ids'][n]),
-            category_id=int(data['category_ids'][n]),
-            pred_instances=dict(
-                keypoints=data['keypoints'][n:n + 1],
-                keypoint_scores=data['keypoint_scores'][n:n + 1]),
-            gt_instances=dict(
-                bbox_scores=data['bbox_scores'][n:n + 1],
-                bbox_scales=data['bbox_scales'][n:n + 1]))
-        for n in range(len(data['ids']))
-    ]
-
-
 def our_metainfo(name: str) -> dict:
     return parse_pose_metainfo(
         dict(from_file=f'configs/_base_/datasets/{name}.py'))
@@ -387,6 +375,10 @@ def run_ours(mode: dict) -> Dict[str, float]:
                      pred_instances=dict(keypoints=preds[n:n + 1])))
         metric = METRICS.build(cfg)
         metric.dataset_meta = dataset.metainfo
+    elif mode.get('from_samples'):
+        samples = coco_samples(mode['preds'], mode['ann_file'])
+        metric = METRICS.build(dict(cfg, ann_file=None))
+        metric.dataset_meta = our_metainfo(mode['metainfo'])
     else:
         samples = coco_samples(mode['preds'])
         metric = METRICS.build(dict(cfg, ann_file=mode['ann_file']))
@@ -417,16 +409,20 @@ def build_modes(files: dict, work_dir: str, rng, quick: bool) -> List[dict]:
     }
     modes = []
 
-    def add(name, dataset, **metric):
+    def add(name, dataset, from_samples=False, **metric):
         modes.append(
             dict(name=name, tag=f'm{len(modes)}', metainfo=dataset,
                  ann_file=files[dataset], preds=preds[dataset],
+                 from_samples=from_samples,
                  metric=dict(dict(type='CocoMetric'), **metric)))
 
     for score_mode in ('bbox', 'bbox_keypoint', 'bbox_rle', 'keypoint'):
         for nms_mode in ('oks_nms', 'soft_oks_nms', 'none'):
             add(f'coco {score_mode} {nms_mode}', 'coco',
                 score_mode=score_mode, nms_mode=nms_mode)
+    # The ground truth built from the samples' raw_ann_info (ann_file=None).
+    add('coco keypoint oks_nms, GT from samples', 'coco', from_samples=True,
+        score_mode='keypoint')
     crowd = dict(iou_type='keypoints_crowd', use_area=False)
     for score_mode, nms_mode in (('bbox_keypoint', 'oks_nms'),
                                  ('keypoint', 'oks_nms'),
@@ -434,6 +430,8 @@ def build_modes(files: dict, work_dir: str, rng, quick: bool) -> List[dict]:
                                  ('bbox', 'none')):
         add(f'crowdpose {score_mode} {nms_mode}', 'crowdpose',
             score_mode=score_mode, nms_mode=nms_mode, **crowd)
+    add('crowdpose bbox_keypoint oks_nms, GT from samples', 'crowdpose',
+        from_samples=True, **crowd)
     add('ap10k bbox_keypoint oks_nms', 'ap10k')
     add('ap10k keypoint soft_oks_nms', 'ap10k', score_mode='keypoint',
         nms_mode='soft_oks_nms')
@@ -556,7 +554,7 @@ def compare(reference_python: str, work_dir: str, quick: bool = False,
 
 def format_row(row: Row, tolerance: float) -> str:
     status = 'OK' if row.ok(tolerance) else 'FAIL'
-    return (f'{row.name:<40} ours {row.ours:10.6f}  ref {row.ref:10.6f}  '
+    return (f'{row.name:<48} ours {row.ours:10.6f}  ref {row.ref:10.6f}  '
             f'max|diff| {row.max_diff:.1e}  {status}  ({row.detail})')
 
 

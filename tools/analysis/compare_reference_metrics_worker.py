@@ -50,22 +50,41 @@ def metainfo_summary(meta: dict) -> dict:
         sigmas=np.asarray(meta['sigmas'], np.float64).tolist())
 
 
-def coco_samples(preds_file: str) -> list:
-    """Top-down data samples (dicts) from the predictions file."""
+def coco_samples(preds_file: str, gt_file: str = None) -> list:
+    """Top-down data samples (dicts) from a predictions ``.npz``; both sides
+    of the comparison build them here. With ``gt_file``, each sample also
+    carries what a metric without ``ann_file`` builds its ground truth from:
+    ``raw_ann_info``, ``ori_shape`` and ``crowd_index``. As in a dataset of
+    annotated people, each annotation comes with one sample (the first made
+    from it); the others (duplicates, false positives) carry none (``[]``).
+    """
     data = np.load(preds_file)
+    anns, images = {}, {}
+    if gt_file is not None:
+        with open(gt_file) as f:
+            gt = json.load(f)
+        anns = {ann['id']: ann for ann in gt['annotations']}
+        images = {img['id']: img for img in gt['images']}
     samples = []
     for n in range(len(data['ids'])):
-        samples.append(
-            dict(
-                id=int(data['ids'][n]),
-                img_id=int(data['img_ids'][n]),
-                category_id=int(data['category_ids'][n]),
-                pred_instances=dict(
-                    keypoints=data['keypoints'][n:n + 1],
-                    keypoint_scores=data['keypoint_scores'][n:n + 1]),
-                gt_instances=dict(
-                    bbox_scores=data['bbox_scores'][n:n + 1],
-                    bbox_scales=data['bbox_scales'][n:n + 1])))
+        sample = dict(
+            id=int(data['ids'][n]),
+            img_id=int(data['img_ids'][n]),
+            category_id=int(data['category_ids'][n]),
+            pred_instances=dict(
+                keypoints=data['keypoints'][n:n + 1],
+                keypoint_scores=data['keypoint_scores'][n:n + 1]),
+            gt_instances=dict(
+                bbox_scores=data['bbox_scores'][n:n + 1],
+                bbox_scales=data['bbox_scales'][n:n + 1]))
+        if gt_file is not None:
+            img = images[sample['img_id']]
+            ann = anns.pop(int(data['ann_ids'][n]), None)
+            sample.update(
+                raw_ann_info=[] if ann is None else ann,
+                ori_shape=(img['height'], img['width']),
+                crowd_index=img.get('crowdIndex'))
+        samples.append(sample)
     return samples
 
 
@@ -94,10 +113,19 @@ def wholebody_part_stats(metric, res_file: str) -> dict:
 def run_coco_mode(mode: dict, work_dir: str) -> dict:
     from mmpose.registry import METRICS
     prefix = osp.join(work_dir, f'ref_{mode["tag"]}')
+    from_samples = mode.get('from_samples', False)
     metric = METRICS.build(
-        dict(mode['metric'], ann_file=mode['ann_file'], outfile_prefix=prefix))
-    metric.dataset_meta = reference_metainfo(mode['metainfo'])
-    samples = coco_samples(mode['preds'])
+        dict(mode['metric'],
+             ann_file=None if from_samples else mode['ann_file'],
+             outfile_prefix=prefix))
+    meta = reference_metainfo(mode['metainfo'])
+    if from_samples:
+        # As the reference's datasets set it, for the converted ground truth.
+        with open(mode['ann_file']) as f:
+            meta['CLASSES'] = json.load(f)['categories']
+    metric.dataset_meta = meta
+    samples = coco_samples(mode['preds'],
+                           mode['ann_file'] if from_samples else None)
     with contextlib.redirect_stdout(io.StringIO()):
         metric.process({}, samples)
         values = metric.evaluate(len(samples))
