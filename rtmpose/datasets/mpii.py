@@ -101,8 +101,9 @@ class MpiiDataset(BaseCocoStyleDataset):
     PCKh against the reference's). Geometrically the trained model is 1
     pixel off; published MPII numbers were measured with this convention.
 
-    Entries whose center is ``(-1, -1)`` (no person box) are skipped, as in
-    training entries without any labelled joint.
+    Every entry becomes a sample, as in the reference: also one without any
+    labelled joint (it trains with zero weights), and one whose center is
+    ``(-1, -1)`` (no person box; its center is then not moved down).
 
     Args:
         headbox_file: head boxes of the annotation file's persons, in the
@@ -135,16 +136,14 @@ class MpiiDataset(BaseCocoStyleDataset):
         data_list = []
         for index, ann in enumerate(anns):
             img_id = img_ids.setdefault(ann.get('image'), len(img_ids))
-            info = self._parse_person(index, ann, img_id, head_sizes)
-            if info is not None:
-                data_list.append(info)
+            data_list.append(
+                self._parse_person(index, ann, img_id, head_sizes))
         if not data_list:
-            raise ValueError(f'MpiiDataset: no usable persons in '
-                             f'{self.ann_file} (test_mode={self.test_mode})')
+            raise ValueError(f'MpiiDataset: {self.ann_file} lists no persons')
         return data_list
 
     def _parse_person(self, index: int, ann: dict, img_id: int,
-                      head_sizes: Optional[np.ndarray]) -> Optional[dict]:
+                      head_sizes: Optional[np.ndarray]) -> dict:
         missing = [k for k in _ANN_KEYS if k not in ann]
         if missing:
             raise ValueError(f'MPII annotation file {self.ann_file}: entry '
@@ -158,17 +157,14 @@ class MpiiDataset(BaseCocoStyleDataset):
                 f'joints of shape {joints.shape} and joints_vis of shape '
                 f'{visible.shape}, expected ({num_kpts}, 2) and ({num_kpts},)')
         center = np.asarray(ann['center'], dtype=np.float32)
-        if center[0] == -1:
-            return None
         visible = np.minimum(visible, 1.)
         num_labelled = int(visible.sum())
-        if not self.test_mode and num_labelled == 0:
-            return None
 
         # float32 side and a float64 shift stored in float32: the
         # reference's rounding, so that boxes (and crops) match to the bit.
         side = np.float32(ann['scale']) * np.float32(MPII_SCALE_UNIT)
-        center[1] = center[1] + MPII_CENTER_SHIFT / MPII_SCALE_UNIT * side
+        if center[0] != -1:
+            center[1] = center[1] + MPII_CENTER_SHIFT / MPII_SCALE_UNIT * side
         # MATLAB pixel 1 is the image array's pixel 0; the keypoints stay
         # 1-based (the reference's convention, see the class docstring).
         center -= 1

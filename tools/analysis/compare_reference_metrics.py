@@ -203,6 +203,10 @@ def write_mpii(root: str, rng, num_images: int) -> dict:
                      joints_vis=vis.tolist()))
             top_left = center - [10, 90 * scale]
             boxes.append([top_left, top_left + rng.uniform(15, 30, 2)])
+    # Kept by the reference too: a person without a box (center -1) and
+    # one without labelled joints.
+    entries[0]['center'] = [-1., -1.]
+    entries[1]['joints_vis'] = [0] * 16
     ann_file = _dump(osp.join(root, 'annotations', 'mpii_val.json'), entries)
     headbox_file = osp.join(root, 'annotations', 'mpii_gt_val.mat')
     savemat(headbox_file,
