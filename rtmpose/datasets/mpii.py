@@ -27,7 +27,7 @@ def load_head_sizes(headbox_file: str, num_annotations: int) -> np.ndarray:
         num_annotations: N, the number of entries in the annotation file.
 
     Returns:
-        (N,) float32 head box diagonals ``|(x2, y2) - (x1, y1)|``.
+        (N,) float64 head box diagonals ``|(x2, y2) - (x1, y1)|``.
     """
     if not osp.isfile(headbox_file):
         raise FileNotFoundError(f'MPII headbox_file not found: {headbox_file}')
@@ -52,7 +52,7 @@ def load_head_sizes(headbox_file: str, num_annotations: int) -> np.ndarray:
     else:
         raise ValueError(f'MPII headbox_file {headbox_file}: expected a .mat, '
                          f'.npy or .json file, got {ext!r}')
-    boxes = np.asarray(boxes, dtype=np.float32)
+    boxes = np.asarray(boxes, dtype=np.float64)
     if boxes.ndim < 2 or boxes.size != 4 * len(boxes):
         raise ValueError(f'MPII headbox_file {headbox_file}: expected (N, 2, '
                          f'2) or (N, 4) head boxes, got shape {boxes.shape}')
@@ -77,19 +77,33 @@ class MpiiDataset(BaseCocoStyleDataset):
     ``BaseCocoStyleDataset``) with:
 
     - ``bbox`` the square of side ``scale * 200`` around ``center`` (moved
-      down by ``15 * scale`` pixels), not clipped to the image
-      (``GetBBoxCenterScale`` then pads it by 1.25);
-    - ``keypoints`` 0-based (1 subtracted), ``keypoints_visible`` =
-      ``joints_vis``;
+      down by ``15 * scale`` pixels, then made 0-based by subtracting 1),
+      not clipped to the image (``GetBBoxCenterScale`` then pads it by
+      1.25);
+    - ``keypoints`` the ``joints`` as in the file, 1-based, and
+      ``keypoints_visible`` = ``joints_vis``;
     - ``id`` the entry's index in the file, ``img_id`` the index of its image
       in order of first appearance;
     - ``raw_ann_info`` a COCO-style annotation of the same data (flat
-      ``keypoints`` ``[x, y, v] * 16`` in 0-based pixels, ``bbox`` xywh) plus
-      ``head_size`` (pixels, the head box diagonal) when ``headbox_file``
-      is given; PCKh metrics read the ground truth from there.
+      ``keypoints`` ``[x, y, v] * 16`` in the file's 1-based pixels, ``bbox``
+      xywh) plus ``head_size`` (pixels, the head box diagonal) when
+      ``headbox_file`` is given; PCKh metrics read the ground truth from
+      there.
 
-    Entries whose center is ``(-1, -1)`` (no person box) are skipped, as in
-    training entries without any labelled joint.
+    Coordinate convention (the reference toolbox's, mmpose 1.3.2): the box is
+    0-based but the keypoints stay 1-based, so training targets lie 1 pixel
+    right of and below the joint in the image array, and
+    ``MpiiPCKAccuracy`` adds 1 to the predictions (image pixels) before
+    comparing them with the 1-based ground truth. A model trained here thus
+    learns the same targets as one trained by the reference, and either
+    checkpoint gets the same predictions and PCKh here as there (checked by
+    ``tools/analysis/compare_reference_metrics.py``: dataset instances and
+    PCKh against the reference's). Geometrically the trained model is 1
+    pixel off; published MPII numbers were measured with this convention.
+
+    Every entry becomes a sample, as in the reference: also one without any
+    labelled joint (it trains with zero weights), and one whose center is
+    ``(-1, -1)`` (no person box; its center is then not moved down).
 
     Args:
         headbox_file: head boxes of the annotation file's persons, in the
@@ -122,16 +136,14 @@ class MpiiDataset(BaseCocoStyleDataset):
         data_list = []
         for index, ann in enumerate(anns):
             img_id = img_ids.setdefault(ann.get('image'), len(img_ids))
-            info = self._parse_person(index, ann, img_id, head_sizes)
-            if info is not None:
-                data_list.append(info)
+            data_list.append(
+                self._parse_person(index, ann, img_id, head_sizes))
         if not data_list:
-            raise ValueError(f'MpiiDataset: no usable persons in '
-                             f'{self.ann_file} (test_mode={self.test_mode})')
+            raise ValueError(f'MpiiDataset: {self.ann_file} lists no persons')
         return data_list
 
     def _parse_person(self, index: int, ann: dict, img_id: int,
-                      head_sizes: Optional[np.ndarray]) -> Optional[dict]:
+                      head_sizes: Optional[np.ndarray]) -> dict:
         missing = [k for k in _ANN_KEYS if k not in ann]
         if missing:
             raise ValueError(f'MPII annotation file {self.ann_file}: entry '
@@ -145,19 +157,18 @@ class MpiiDataset(BaseCocoStyleDataset):
                 f'joints of shape {joints.shape} and joints_vis of shape '
                 f'{visible.shape}, expected ({num_kpts}, 2) and ({num_kpts},)')
         center = np.asarray(ann['center'], dtype=np.float32)
-        if center[0] == -1:
-            return None
         visible = np.minimum(visible, 1.)
         num_labelled = int(visible.sum())
-        if not self.test_mode and num_labelled == 0:
-            return None
 
-        side = float(ann['scale']) * MPII_SCALE_UNIT
-        center = center + np.array(
-            [0., MPII_CENTER_SHIFT * float(ann['scale'])], dtype=np.float32)
-        # MATLAB pixel 1 is the toolbox's pixel 0.
+        # float32 side and a float64 shift stored in float32: the
+        # reference's rounding, so that boxes (and crops) match to the bit.
+        side = np.float32(ann['scale']) * np.float32(MPII_SCALE_UNIT)
+        if center[0] != -1:
+            center[1] = center[1] + MPII_CENTER_SHIFT / MPII_SCALE_UNIT * side
+        # MATLAB pixel 1 is the image array's pixel 0; the keypoints stay
+        # 1-based (the reference's convention, see the class docstring).
         center -= 1
-        keypoints = (joints - 1) * visible[:, None]
+        keypoints = joints
         bbox = bbox_cs2xyxy(center[None], np.array([[side, side]],
                                                    dtype=np.float32))
         bbox = bbox.astype(np.float32)
@@ -165,8 +176,9 @@ class MpiiDataset(BaseCocoStyleDataset):
             id=index,
             image_id=img_id,
             category_id=1,
-            bbox=[float(bbox[0, 0]), float(bbox[0, 1]), side, side],
-            area=side * side,
+            bbox=[float(bbox[0, 0]), float(bbox[0, 1]),
+                  float(side), float(side)],
+            area=float(side) * float(side),
             iscrowd=0,
             num_keypoints=num_labelled,
             keypoints=np.concatenate([keypoints, visible[:, None]],
@@ -183,6 +195,6 @@ class MpiiDataset(BaseCocoStyleDataset):
             keypoints=keypoints[None],
             keypoints_visible=visible[None],
             num_keypoints=num_labelled,
-            area=side * side,
+            area=float(side) * float(side),
             iscrowd=0,
             raw_ann_info=raw_ann)

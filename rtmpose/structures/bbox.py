@@ -34,10 +34,14 @@ def bbox_xyxy2cs(bbox: np.ndarray,
 
 
 def bbox_cs2xyxy(center: np.ndarray, scale: np.ndarray) -> np.ndarray:
-    """Center and scale (w, h) -> (x1, y1, x2, y2)."""
+    """Center and scale (w, h) -> (x1, y1, x2, y2), float32.
+
+    ``x2 = x1 + w`` (not ``center + w / 2``): the reference's float32
+    rounding, so that boxes match it to the bit."""
     center = np.asarray(center, dtype=np.float32)
     scale = np.asarray(scale, dtype=np.float32)
-    return np.concatenate([center - scale * 0.5, center + scale * 0.5], -1)
+    top_left = center - scale * 0.5
+    return np.concatenate([top_left, top_left + scale], -1)
 
 
 def fix_aspect_ratio(scale: np.ndarray, aspect_ratio: float) -> np.ndarray:

@@ -28,8 +28,9 @@ def test_mpii_json_list_layout(tmp_path):
         info = dataset.get_data_info(n)
         vis = np.asarray(entry['joints_vis'], np.float32)
         np.testing.assert_array_equal(info['keypoints_visible'][0], vis)
-        # MATLAB 1-based -> 0-based pixels on the labelled joints
-        expected = (np.asarray(entry['joints']) - 1) * vis[:, None]
+        # The joints stay in MATLAB's 1-based pixels (the reference's
+        # convention; MpiiPCKAccuracy converts the predictions).
+        expected = np.asarray(entry['joints'])
         np.testing.assert_allclose(info['keypoints'][0], expected, atol=1e-4)
         # box: side scale x 200, center moved down by 15 x scale, 0-based
         cx, cy = entry['center']
@@ -80,11 +81,20 @@ def test_mpii_errors_name_the_file(tmp_path):
     with pytest.raises(ValueError, match=r'bad\.json: entry 1 has joints of '
                        r'shape \(15, 2\)'):
         MpiiDataset(ann_file=str(bad))
-    # persons without a box (center -1) are left out
+    # As in the reference, persons without a box (center -1; not moved
+    # down) or without labelled joints stay.
     entries = json.loads(open(files['val']).read())
     entries[0]['center'] = [-1, -1]
-    bad.write_text(json.dumps(entries))
-    assert len(MpiiDataset(ann_file=str(bad), test_mode=True)) == 2
+    entries[1]['joints_vis'] = [0] * 16
+    odd = tmp_path / 'odd.json'
+    odd.write_text(json.dumps(entries))
+    dataset = MpiiDataset(ann_file=str(odd))
+    assert len(dataset) == 3
+    side = entries[0]['scale'] * 200
+    np.testing.assert_allclose(dataset.get_data_info(0)['bbox'][0],
+                               [-2 - side / 2] * 2 + [-2 + side / 2] * 2,
+                               rtol=1e-6)
+    assert dataset.get_data_info(1)['keypoints_visible'].sum() == 0
 
 
 def test_crowdpose_crowd_index(tmp_path):

@@ -111,3 +111,27 @@ def test_unknown_skeleton_end_named():
     info['skeleton_info'][1]['link'] = ('head', 'knee')
     with pytest.raises(ValueError, match=r"skeleton_info\[1\].*'knee'"):
         parse_pose_metainfo(info)
+
+
+def test_ap10k_values_are_the_references():
+    meta = parse_pose_metainfo(
+        dict(from_file='configs/_base_/datasets/ap10k.py'))
+    # COCO's sigmas matched by body part: shoulder .079, elbow .072, paw
+    # .062; hip .107, knee .087, back paw .089.
+    np.testing.assert_allclose(meta['sigmas'], [
+        .025, .025, .026, .035, .035, .079, .072, .062, .079, .072, .062,
+        .107, .087, .089, .107, .087, .089
+    ], rtol=1e-6)
+    # The reference puts R_F_Paw (10), not L_F_Paw (7), in the lower half.
+    assert meta['upper_body_ids'] == [0, 1, 2, 3, 5, 6, 7, 8, 9]
+    assert meta['lower_body_ids'] == [4, 10, 11, 12, 13, 14, 15, 16]
+
+
+def test_wholebody_skeleton_is_the_references():
+    meta = parse_pose_metainfo(
+        dict(from_file='configs/_base_/datasets/coco_wholebody.py'))
+    names = meta['keypoint_id2name']
+    links = {(names[a], names[b]) for a, b in meta['skeleton_links']}
+    assert len(meta['skeleton_links']) == 65
+    assert ('left_wrist', 'left_hand_root') not in links
+    assert ('left_hand_root', 'left_thumb1') in links

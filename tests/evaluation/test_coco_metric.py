@@ -184,6 +184,52 @@ def test_dump_scores_and_nms(tmp_path):
     assert len(dets) == 4
 
 
+def _dumped(tmp_path, samples, **kwargs):
+    """The results file written for ``samples`` -> list of entries."""
+    prefix = tmp_path / 'scores'
+    _evaluate(samples, ann_file=_write_gt(tmp_path / 'gt.json'),
+              outfile_prefix=str(prefix), **kwargs)
+    return json.loads((tmp_path / 'scores.keypoints.json').read_text())
+
+
+def test_score_modes(tmp_path):
+    kpt_scores = np.full(K, 0.9, np.float32)
+    kpt_scores[:5] = 0.1
+    # float32(0.2) is above 0.2 in float64: it enters the thresholded mean.
+    kpt_scores[5] = 0.2
+    samples = [_sample(PERSONS[2], GT_KPTS[21], kpt_scores, bbox_score=0.5)]
+    mean_all = (5 * 0.1 + 0.2 + 11 * 0.9) / 17
+    mean_above = (np.float32(0.2) + 11 * 0.9) / 12
+    expected = dict(
+        bbox=0.5,
+        keypoint=mean_all,
+        bbox_keypoint=0.5 * mean_above,
+        bbox_rle=0.5 + mean_all + 0.9)
+    for mode, score in expected.items():
+        (det, ) = _dumped(tmp_path, samples, score_mode=mode)
+        assert det['score'] == pytest.approx(score, rel=1e-6), mode
+    # No keypoint above the threshold: bbox_keypoint gives 0.
+    samples = [_sample(PERSONS[2], GT_KPTS[21], np.full(K, 0.1), 0.5)]
+    (det, ) = _dumped(tmp_path, samples, score_mode='bbox_keypoint')
+    assert det['score'] == 0
+
+
+def test_tied_scores_keep_the_later_sample_id(tmp_path):
+    # Two predictions of person 21 with one score: the exact one has sample
+    # id 5, a shifted duplicate id 7. The image's instances are listed by
+    # id and tied scores ranked later-first, so NMS keeps id 7, whatever the
+    # order of processing.
+    shifted = GT_KPTS[21] + [2., 0.]
+    for order in ((5, 7), (7, 5)):
+        samples = [
+            _sample(PERSONS[2], GT_KPTS[21] if i == 5 else shifted,
+                    sample_id=i) for i in order
+        ]
+        (det, ) = _dumped(tmp_path, samples)
+        np.testing.assert_allclose(
+            np.reshape(det['keypoints'], (K, 3))[:, :2], shifted, rtol=1e-6)
+
+
 def test_format_only(tmp_path):
     samples = [_sample(p, GT_KPTS[p['id']]) for p in PERSONS]
     results = _evaluate(

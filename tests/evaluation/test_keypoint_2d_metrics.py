@@ -12,11 +12,14 @@ IDX = MPII['keypoint_name2id']
 rng = np.random.default_rng(0)
 
 
-def _sample(gt, errors, visible=None, head_size=None, bbox=None):
-    """A packed prediction: gt (K, 2) plus an x-offset of errors (K,)."""
+def _sample(gt, errors, visible=None, head_size=None, bbox=None,
+            one_based=False):
+    """A packed prediction: gt (K, 2) plus an x-offset of errors (K,).
+    one_based: gt in MPII's 1-based pixels, the prediction in image pixels
+    (1 less)."""
     gt = np.asarray(gt, np.float32)
     visible = np.ones(len(gt)) if visible is None else visible
-    pred = gt + np.stack([errors, np.zeros(len(gt))], 1)
+    pred = gt + np.stack([errors, np.zeros(len(gt))], 1) - int(one_based)
     raw = dict(keypoints=np.concatenate(
         [gt, np.asarray(visible, np.float32)[:, None]], 1).reshape(-1)
         .tolist())
@@ -46,10 +49,12 @@ def test_mpii_pckh_table12_groups():
     vis_a[IDX['left_wrist']] = 0       # unlabelled: not counted
     err_a[IDX['pelvis']] = 50.         # miss, but pelvis is not in the mean
     err_b[IDX['head_top']] = 7.        # miss (> 6)
-    err_b[IDX['left_shoulder']] = 5.9  # hit (<= 6)
+    err_b[IDX['left_shoulder']] = 5.9  # hit (< 6)
     samples = [
-        _sample(rng.uniform(0, 100, (16, 2)), err_a, vis_a, head_size=10.),
-        _sample(rng.uniform(0, 100, (16, 2)), err_b, head_size=20.),
+        _sample(rng.uniform(0, 100, (16, 2)), err_a, vis_a, head_size=10.,
+                one_based=True),
+        _sample(rng.uniform(0, 100, (16, 2)), err_b, head_size=20.,
+                one_based=True),
     ]
     result = _evaluate(dict(type='MpiiPCKAccuracy'), samples)
     assert list(result) == [
@@ -76,12 +81,27 @@ def test_mpii_pckh_needs_head_sizes():
         _evaluate(dict(type='MpiiPCKAccuracy'), [sample])
 
 
-def test_pckh_functional_is_inclusive():
-    gt = np.zeros((1, 2, 2))
-    pred = gt + np.array([[[3., 0.], [3.01, 0.]]])
-    pckh, hits, counts = mpii_pckh(pred, gt, np.ones((1, 2), bool), [10.])
-    np.testing.assert_array_equal(hits, [1, 0])
-    np.testing.assert_allclose(pckh, [100., 0.])
+def test_pckh_functional_is_strict():
+    # Head size 10 -> radius 0.5 x 0.6 x 10 = 3 px; correct below it, as the
+    # reference counts.
+    gt = np.zeros((1, 3, 2), np.float32)
+    pred = gt + np.array([[[2.99, 0.], [3., 0.], [0., 3.01]]], np.float32)
+    pckh, hits, counts = mpii_pckh(pred, gt, np.ones((1, 3), bool), [10.])
+    np.testing.assert_array_equal(hits, [1, 0, 0])
+    np.testing.assert_array_equal(counts, [1, 1, 1])
+    np.testing.assert_allclose(pckh, [100., 0., 0.])
+
+
+def test_mpii_pckh_compares_one_based_ground_truth():
+    # Head size 1 -> radius 0.3 px: only a prediction 1 px left of and above
+    # the 1-based ground truth (the same point in image pixels) is correct.
+    gt = rng.uniform(10, 100, (16, 2))
+    right = _sample(gt, np.zeros(16), head_size=1., one_based=True)
+    off = _sample(gt, np.zeros(16), head_size=1.)
+    assert _evaluate(dict(type='MpiiPCKAccuracy'),
+                     [right])['mpii/Mean'] == pytest.approx(100.)
+    assert _evaluate(dict(type='MpiiPCKAccuracy'),
+                     [off])['mpii/Mean'] == pytest.approx(0.)
 
 
 def test_pck_bbox_and_head():

@@ -14,7 +14,7 @@ dataset_info = dict(
         homepage='https://github.com/AlexTheBad/AP-10K',
     ),
     # 'upper' = head and front legs, 'lower' = tail root and hind legs (the
-    # halves of RandomHalfBody).
+    # halves of RandomHalfBody), except R_F_Paw: see the sigmas below.
     keypoint_info={
         0: dict(name='L_Eye', id=0, color=[0, 255, 0], type='upper',
                 swap='R_Eye'),
@@ -36,7 +36,7 @@ dataset_info = dict(
                 swap='L_Shoulder'),
         9: dict(name='R_Elbow', id=9, color=[255, 128, 0], type='upper',
                 swap='L_Elbow'),
-        10: dict(name='R_F_Paw', id=10, color=[255, 128, 0], type='upper',
+        10: dict(name='R_F_Paw', id=10, color=[255, 128, 0], type='lower',
                  swap='L_F_Paw'),
         11: dict(name='L_Hip', id=11, color=[0, 255, 0], type='lower',
                  swap='R_Hip'),
@@ -72,14 +72,17 @@ dataset_info = dict(
         15: dict(link=('R_Hip', 'R_Knee'), id=15, color=[255, 128, 0]),
         16: dict(link=('R_Knee', 'R_B_Paw'), id=16, color=[255, 128, 0]),
     },
-    # The reference toolbox's values, kept as published so that AP matches
-    # the papers: its loss weights and OKS sigmas are COCO's 17 values taken
-    # index by index (the paper gives no sigmas), not matched by body part.
+    # The reference toolbox's values (mmpose 1.3.2 ap10k.py), kept as
+    # published so that AP matches the papers: COCO's sigmas matched by body
+    # part (shoulder, elbow, paw ~ COCO shoulder, elbow, wrist; hip, knee,
+    # paw ~ hip, knee, ankle). Its upper/lower split of RandomHalfBody puts
+    # R_F_Paw (not L_F_Paw) in the lower half; kept too, since training
+    # recipes are measured with it.
     joint_weights=[
         1., 1., 1., 1., 1., 1., 1., 1.2, 1.2, 1.5, 1.5, 1., 1., 1.2, 1.2, 1.5,
         1.5
     ],
     sigmas=[
-        0.025, 0.025, 0.026, 0.035, 0.035, 0.079, 0.079, 0.072, 0.072, 0.062,
-        0.062, 0.107, 0.107, 0.087, 0.087, 0.089, 0.089
+        0.025, 0.025, 0.026, 0.035, 0.035, 0.079, 0.072, 0.062, 0.079, 0.072,
+        0.062, 0.107, 0.087, 0.089, 0.107, 0.087, 0.089
     ])

@@ -52,8 +52,9 @@ keypoint_table = (
      for side, other in (('left', 'right'), ('right', 'left'))
      for j, p in enumerate(hand_parts)])
 
-# Limbs: COCO's 19 body limbs, ankle to each foot keypoint, wrist to hand
-# root, hand root to each finger base, and along each finger.
+# Limbs (the reference's 65): COCO's 19 body limbs, ankle to each foot
+# keypoint, hand root to each finger base, and along each finger. The body
+# wrist is not linked to the hand root, as in the reference.
 body_links = [
     ('left_ankle', 'left_knee'), ('left_knee', 'left_hip'),
     ('right_ankle', 'right_knee'), ('right_knee', 'right_hip'),
@@ -71,8 +72,6 @@ link_table = (
       [0, 255, 0] if side == 'left' else [255, 128, 0])
      for side in ('left', 'right')
      for toe in ('big_toe', 'small_toe', 'heel')] +
-    [((f'{side}_wrist', f'{side}_hand_root'), [255, 255, 255])
-     for side in ('left', 'right')] +
     [((f'{side}_hand_root' if j == 1 else f'{side}_{f}{j - 1}',
        f'{side}_{f}{j}'), finger_colors[k])
      for side in ('left', 'right') for k, f in enumerate(fingers)

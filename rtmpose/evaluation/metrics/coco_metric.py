@@ -26,7 +26,7 @@ STAT_NAMES = ('AP', 'AP .5', 'AP .75', 'AP (M)', 'AP (L)', 'AR', 'AR .5',
 CROWD_STAT_NAMES = ('AP', 'AP .5', 'AP .75', 'AR', 'AR .5', 'AR .75',
                     'AP(E)', 'AP(M)', 'AP(H)')
 IOU_TYPES = {'keypoints': STAT_NAMES, 'keypoints_crowd': CROWD_STAT_NAMES}
-SCORE_MODES = ('bbox', 'bbox_keypoint', 'keypoint')
+SCORE_MODES = ('bbox', 'bbox_keypoint', 'bbox_rle', 'keypoint')
 NMS_MODES = ('oks_nms', 'soft_oks_nms', 'none')
 
 
@@ -41,10 +41,15 @@ class CocoMetric(BaseMetric):
     """COCO keypoint evaluation (OKS-based AP and AR).
 
     Per image, each predicted instance gets a score (``score_mode``):
-    ``'bbox'`` the box score, ``'keypoint'`` the mean of its keypoint scores
-    above ``keypoint_score_thr`` (0 when none is), ``'bbox_keypoint'`` their
-    product. Duplicates are suppressed with OKS-NMS (``nms_mode``), then
-    ``COCOeval`` runs with the OKS sigmas of ``dataset_meta``.
+    ``'bbox'`` the box score; ``'keypoint'`` the mean of all its keypoint
+    scores; ``'bbox_keypoint'`` the box score times the mean of its keypoint
+    scores above ``keypoint_score_thr`` (0 when none is); ``'bbox_rle'``
+    box score + mean + max of its keypoint scores (RLE models). An image's
+    instances are listed by sample id, duplicates are suppressed with
+    OKS-NMS (``nms_mode``), then ``COCOeval`` runs with the OKS sigmas of
+    ``dataset_meta``. Scores, their float precision and the order of tied
+    scores are the reference toolbox's (mmpose 1.3.2), so that the same
+    predictions keep the same instances and get the same AP.
 
     Args:
         ann_file: COCO-format ground truth. Read at evaluation time, so it may
@@ -58,8 +63,10 @@ class CocoMetric(BaseMetric):
             over easy / medium / hard images by their ``crowdIndex`` (in
             the ground-truth images, or the samples' ``crowd_index`` when
             ``ann_file`` is None); use it with ``use_area=False``.
-        score_mode: ``'bbox'``, ``'bbox_keypoint'`` or ``'keypoint'``.
-        keypoint_score_thr: keypoint scores above it enter the instance score.
+        score_mode: ``'bbox'``, ``'bbox_keypoint'``, ``'bbox_rle'`` or
+            ``'keypoint'``.
+        keypoint_score_thr: with ``'bbox_keypoint'``, keypoint scores above
+            it enter the instance score.
         nms_mode: ``'oks_nms'``, ``'soft_oks_nms'`` or ``'none'``.
         nms_thr: OKS threshold of the NMS.
         format_only: only write the results file (needs ``outfile_prefix``)
@@ -124,9 +131,11 @@ class CocoMetric(BaseMetric):
             num = len(keypoints)
             scores = _to_numpy(pred['keypoint_scores']).astype(np.float32)
             gt = sample.get('gt_instances', {})
+            # Box scores and areas keep their dtype: it decides the
+            # precision of instance scores and OKS, hence ties (see nms.py).
             if 'bbox_scores' in pred:
                 bbox_scores = _to_numpy(pred['bbox_scores'])
-            elif 'bbox_scores' in gt:
+            elif 'bbox_scores' in gt and len(gt['bbox_scores']) == num:
                 bbox_scores = _to_numpy(gt['bbox_scores'])
             else:
                 bbox_scores = np.ones(num)
@@ -141,8 +150,8 @@ class CocoMetric(BaseMetric):
                 category_id=sample.get('category_id', 1),
                 keypoints=keypoints,
                 keypoint_scores=scores,
-                bbox_scores=bbox_scores.astype(np.float32).reshape(num),
-                areas=areas.astype(np.float32).reshape(num))
+                bbox_scores=bbox_scores.reshape(num),
+                areas=areas.reshape(num))
             if self.ann_file is None:
                 if 'raw_ann_info' not in sample:
                     raise KeyError(
@@ -234,15 +243,23 @@ class CocoMetric(BaseMetric):
             categories=[dict(id=c, name=str(c)) for c in sorted(cat_ids)])
         return coco_from_dict(data, 'ground truth from raw_ann_info')
 
-    def _instance_score(self, kpt_scores: np.ndarray,
-                        bbox_score: float) -> float:
-        valid = kpt_scores[kpt_scores > self.keypoint_score_thr]
-        kpt_score = float(valid.mean()) if valid.size else 0.0
+    def _instance_score(self, kpt_scores: np.ndarray, bbox_score):
+        """The instance score of ``score_mode``, with the reference's numpy
+        types: float32 keypoint scores give a float32 mean, a thresholded
+        mean summed in float64, and a python float for ``'bbox_rle'``."""
         if self.score_mode == 'bbox':
-            return float(bbox_score)
+            return bbox_score
         if self.score_mode == 'keypoint':
-            return kpt_score
-        return float(bbox_score) * kpt_score
+            return np.mean(kpt_scores)
+        if self.score_mode == 'bbox_rle':
+            return float(bbox_score + np.mean(kpt_scores) +
+                         np.max(kpt_scores))
+        # Compared and summed in float64, one keypoint after the other.
+        scores64 = kpt_scores.astype(np.float64)
+        valid = scores64[scores64 > self.keypoint_score_thr]
+        if not valid.size:
+            return bbox_score * 0
+        return bbox_score * (np.cumsum(valid)[-1] / valid.size)
 
     def _select_instances(self, results: list, sigmas: np.ndarray) -> List:
         """Score, de-duplicate and NMS per image -> COCO result entries."""
@@ -255,15 +272,18 @@ class CocoMetric(BaseMetric):
                 per_image[record['img_id']].setdefault(
                     (record['id'], i),
                     dict(
+                        id=record['id'],
                         keypoints=np.concatenate([kpts, scores[:, None]], 1),
                         score=self._instance_score(scores,
                                                    record['bbox_scores'][i]),
-                        area=float(record['areas'][i]),
+                        area=record['areas'][i],
                         category_id=record['category_id']))
 
         dets = []
         for img_id in sorted(per_image):
-            instances = list(per_image[img_id].values())
+            # By sample id (stable), which decides the NMS order of ties.
+            instances = sorted(per_image[img_id].values(),
+                               key=lambda inst: inst['id'])
             if self.nms_mode == 'oks_nms':
                 keep = oks_nms(instances, self.nms_thr, sigmas)
             elif self.nms_mode == 'soft_oks_nms':
@@ -281,7 +301,7 @@ class CocoMetric(BaseMetric):
             image_id=img_id,
             category_id=inst['category_id'],
             keypoints=inst['keypoints'].reshape(-1).tolist(),
-            score=inst['score'])
+            score=float(inst['score']))
 
     def _evaluate(self, coco_gt: COCO, dets: List[dict],
                   sigmas: np.ndarray) -> Dict[str, float]:

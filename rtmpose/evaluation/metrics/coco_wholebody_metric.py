@@ -65,9 +65,9 @@ class CocoWholeBodyMetric(CocoMetric):
             entry[field] = kpts[start:start + num].reshape(-1).tolist()
             # Every part is ranked by the whole-person score (xtcocotools
             # would fall back to it with a warning).
-            entry[f'{part}_score'] = inst['score']
+            entry[f'{part}_score'] = entry['score']
             start += num
-        entry['wholebody_score'] = inst['score']
+        entry['wholebody_score'] = entry['score']
         return entry
 
     def _evaluate(self, coco_gt: COCO, dets: List[dict],

@@ -44,7 +44,8 @@ class _KeypointDistanceMetric(BaseMetric):
                     f'{type(self).__name__}: sample id {sample.get("id")} '
                     f'(img_id {sample.get("img_id")}) has no raw_ann_info '
                     'with keypoints; it evaluates annotated persons only')
-            gt = np.asarray(raw['keypoints'], np.float64).reshape(-1, 3)
+            # float32 like the reference's ground truth (see keypoint_eval).
+            gt = np.asarray(raw['keypoints'], np.float32).reshape(-1, 3)
             if pred.shape != (1, len(gt), 2):
                 raise ValueError(
                     f'{type(self).__name__}: sample id {sample.get("id")} has '
@@ -54,11 +55,11 @@ class _KeypointDistanceMetric(BaseMetric):
             bbox_size = np.nan
             if bboxes is not None:
                 box = _to_numpy(bboxes).reshape(-1, 4)[0]
-                bbox_size = float(max(box[2] - box[0], box[3] - box[1]))
+                bbox_size = np.float32(max(box[2] - box[0], box[3] - box[1]))
             self.results.append(
                 dict(
                     id=sample.get('id'),
-                    pred=pred[0].astype(np.float64),
+                    pred=pred[0].astype(np.float32),
                     gt=gt[:, :2],
                     mask=gt[:, 2] > 0,
                     bbox_size=bbox_size,
@@ -128,9 +129,13 @@ class PCKAccuracy(_KeypointDistanceMetric):
 @METRICS.register_module()
 class MpiiPCKAccuracy(_KeypointDistanceMetric):
     """MPII PCKh@``thr`` as reported by the MPII benchmark (and ViTPose
-    Table 12): a keypoint is correct when its error is at most ``thr`` x 0.6
+    Table 12): a keypoint is correct when its error is below ``thr`` x 0.6
     x its person's head box diagonal (``raw_ann_info['head_size']``, from
     ``MpiiDataset(headbox_file=...)``).
+
+    The ground truth is in MPII's 1-based pixels (as ``MpiiDataset`` keeps
+    it); the predictions, in image pixels, are moved by +1 to match (the
+    reference toolbox's convention, see ``MpiiDataset``).
 
     Keys (in percent; default prefix ``mpii``): ``Head`` (head top),
     ``Shoulder``, ``Elbow``, ``Wrist``, ``Hip``, ``Knee``, ``Ankle`` (mean of
@@ -172,6 +177,7 @@ class MpiiPCKAccuracy(_KeypointDistanceMetric):
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
         pred, gt, mask = self._stack(results)
+        pred = pred + np.float32(1)  # image pixels -> MPII's 1-based pixels
         head_sizes = self._norm_sizes(results, 'head')
         kept = np.ones(pred.shape[1], bool)
         kept[[self._index(n) for n in self.EXCLUDED]] = False

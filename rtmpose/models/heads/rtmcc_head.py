@@ -8,8 +8,8 @@ from mmengine.structures import InstanceData
 from torch import Tensor
 
 from rtmpose.registry import KEYPOINT_CODECS, MODELS
-from ..utils import (RTMCCBlock, ScaleNorm, flip_back_simcc,
-                     simcc_pck_accuracy)
+from rtmpose.evaluation.functional import simcc_pck_accuracy
+from ..utils import RTMCCBlock, ScaleNorm, flip_back_simcc
 
 _GAU_DEFAULTS = dict(
     hidden_dims=256,
@@ -141,7 +141,8 @@ class RTMCCHead(BaseModule):
              feats: Sequence[Tensor],
              batch_data_samples: list,
              train_cfg: Optional[dict] = None) -> dict:
-        """KL loss against ``gt_instance_labels`` and an argmax PCK.
+        """KL loss against ``gt_instance_labels`` and an argmax PCK
+        (``simcc_pck_accuracy``).
 
         Returns:
             dict: ``loss_kpt`` (scalar) and ``acc_pose`` (scalar, logged).
@@ -152,9 +153,13 @@ class RTMCCHead(BaseModule):
             for key in ('keypoint_x_labels', 'keypoint_y_labels',
                         'keypoint_weights'))
         loss = self.loss_module((pred_x, pred_y), (gt_x, gt_y), weights)
-        acc = simcc_pck_accuracy(pred_x, pred_y, gt_x, gt_y, weights,
-                                 self.input_size, self.simcc_split_ratio)
-        return dict(loss_kpt=loss, acc_pose=acc)
+        _, acc, _ = simcc_pck_accuracy(
+            (pred_x.detach().cpu().numpy(), pred_y.detach().cpu().numpy()),
+            (gt_x.detach().cpu().numpy(), gt_y.detach().cpu().numpy()),
+            self.simcc_split_ratio,
+            weights.detach().cpu().numpy() > 0)
+        return dict(loss_kpt=loss, acc_pose=torch.tensor(acc,
+                                                         device=pred_x.device))
 
     def predict(self,
                 feats,
