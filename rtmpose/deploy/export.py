@@ -22,7 +22,7 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from rtmpose.apis.pose_backend import crop_settings
+from rtmpose.datasets.transforms.crop_settings import crop_settings
 from rtmpose.registry import KEYPOINT_CODECS
 from .metadata import (DECODED_OUTPUTS, FORMAT_VERSION, HEATMAP_OUTPUTS,
                        INPUT_NAME, SIMCC_OUTPUTS, save_with_metadata)

@@ -1,4 +1,5 @@
-"""Decoding model outputs to image pixels: numpy only (no torch)."""
+"""Decoding model outputs to input-space keypoints: numpy only (no torch).
+Mapping them to image pixels is ``rtmpose.structures.bbox.input_to_image``."""
 from typing import Sequence, Tuple
 
 import numpy as np
@@ -22,16 +23,3 @@ def decode_outputs(outputs: Sequence[np.ndarray],
     raise ValueError(f"unknown model outputs {kind!r} in metadata; expected "
                      "'simcc', 'heatmaps' or 'keypoints'")
 
-
-def to_image_coords(keypoints: np.ndarray, centers: np.ndarray,
-                    scales: np.ndarray, input_size: Tuple[int, int],
-                    use_udp: bool) -> np.ndarray:
-    """Input-space keypoints (N, K, 2) of crops with ``centers`` (N, 2) and
-    ``scales`` (N, 2) (w, h) -> image pixels (N, K, 2); inverts
-    :func:`~rtmpose.deploy.preprocess.crop_matrix`."""
-    size = np.asarray(input_size, dtype=np.float32)
-    centers = np.asarray(centers, dtype=np.float32)[:, None]
-    scales = np.asarray(scales, dtype=np.float32)[:, None]
-    if use_udp:
-        return (keypoints - (size - 1) / 2) * scales / (size - 1) + centers
-    return keypoints * scales / size + centers - scales / 2
