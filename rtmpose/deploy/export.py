@@ -23,9 +23,10 @@ import torch
 from torch import Tensor, nn
 
 from rtmpose.datasets.transforms.crop_settings import crop_settings
+from rtmpose.codecs import BaseKeypointCodec
 from rtmpose.registry import KEYPOINT_CODECS
-from .metadata import (DECODED_OUTPUTS, FORMAT_VERSION, HEATMAP_OUTPUTS,
-                       INPUT_NAME, SIMCC_OUTPUTS, save_with_metadata)
+from .metadata import (FORMAT_VERSION, INPUT_NAME, OUTPUT_NAMES,
+                       save_with_metadata)
 
 MIN_OPSET = 17
 
@@ -79,20 +80,6 @@ class ExportWrapper(nn.Module):
         keypoints = torch.where(scores[..., None] > 0, keypoints,
                                 torch.full_like(keypoints, -1.0))
         return keypoints, scores
-
-
-def _graph_decode_scale(
-        decode_args: dict) -> Tuple[Tuple[float, float], Optional[str]]:
-    """Codec decode arguments -> (sx, sy) of the in-graph argmax decode and
-    the codec's refinement that the graph leaves out (None: none)."""
-    if 'split_ratio' in decode_args:
-        dropped = 'DARK' if decode_args['blur_kernel_sizes'] else None
-        return (1 / decode_args['split_ratio'], ) * 2, dropped
-    if decode_args['refine'] == 'udp_combined':
-        raise NotImplementedError(
-            "--with-decode: UDP 'combined' heatmaps need their offset maps; "
-            'export without it (rtmpose.deploy decodes them)')
-    return tuple(decode_args['scale_factor']), decode_args['refine']
 
 
 def dataset_crops(cfg, split: str = 'train', num: int = 256) -> np.ndarray:
@@ -166,19 +153,19 @@ def export_onnx(model: nn.Module,
                          f'head input_size {tuple(head_size)}, which fixes '
                          'the SimCC bins; export at the config size')
     decoder = getattr(model.head, 'decoder', None)
-    if decoder is None or not hasattr(decoder, 'decode_args'):
+    if not isinstance(decoder, BaseKeypointCodec):
         raise ValueError('export needs the head to have a codec as '
-                         '`decoder` (its settings are stored for decoding)')
+                         '`decoder` (its settings are stored for decoding), '
+                         f'got {type(decoder).__name__}')
     model = model.eval()
     dummy = torch.zeros(batch_size,
                         input_size[1],
                         input_size[0],
                         3,
                         dtype=torch.uint8)
-    with torch.no_grad():
-        outputs = ExportWrapper(model).eval()(dummy)
-    is_simcc = isinstance(outputs, (tuple, list)) and len(outputs) == 2
-    if not is_simcc:
+    if decoder.kind == 'heatmaps':
+        with torch.no_grad():
+            outputs = ExportWrapper(model).eval()(dummy)
         heatmap_size = (int(outputs.shape[-1]), int(outputs.shape[-2]))
         if heatmap_size != tuple(decoder.heatmap_size):
             # another input size: the same codec at the exported sizes
@@ -186,19 +173,15 @@ def export_onnx(model: nn.Module,
                 dict(model.cfg.model.head.decoder,
                      input_size=input_size,
                      heatmap_size=heatmap_size))
-    decode_args = decoder.decode_args()
-    decode_scale = None
+    kind, decode_scale = decoder.kind, None
     if with_decode:
-        names, kind = DECODED_OUTPUTS, 'keypoints'
-        decode_scale, dropped = _graph_decode_scale(decode_args)
+        kind, decode_scale = 'keypoints', decoder.argmax_scale()
+        dropped = decoder.refinement()
         if dropped:
             warnings.warn(f'the model decoder refines with {dropped!r}; the '
                           'graph decodes with a plain argmax (export without '
                           '--with-decode to decode exactly in rtmpose.deploy)')
-    elif is_simcc:
-        names, kind = SIMCC_OUTPUTS, 'simcc'
-    else:
-        names, kind = HEATMAP_OUTPUTS, 'heatmaps'
+    names = OUTPUT_NAMES[kind]
     wrapper = ExportWrapper(model, decode_scale).eval()
     axes = {n: {0: 'batch'} for n in (INPUT_NAME, ) + names}
     os.makedirs(osp.dirname(osp.abspath(output)), exist_ok=True)
@@ -219,7 +202,7 @@ def export_onnx(model: nn.Module,
     meta = dict(format_version=FORMAT_VERSION,
                 input_size=list(input_size),
                 outputs=kind,
-                decode=decode_args,
+                decode=decoder.decode_args(),
                 bbox_padding=settings['padding'],
                 use_udp=settings['use_udp'],
                 dataset_meta=_dataset_meta_json(model.dataset_meta))
