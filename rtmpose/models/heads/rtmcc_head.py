@@ -6,8 +6,8 @@ import torch.nn as nn
 from torch import Tensor
 
 from rtmpose.registry import KEYPOINT_CODECS, MODELS
-from ..utils import (RTMCCBlock, ScaleNorm, flip_back_simcc,
-                     simcc_pck_accuracy)
+from ..layers import RTMCCBlock, ScaleNorm
+from ..utils import flip_back_simcc, simcc_pck_accuracy
 from .base_head import BaseHead
 
 _GAU_DEFAULTS = dict(
