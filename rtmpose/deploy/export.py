@@ -31,20 +31,40 @@ from .metadata import (FORMAT_VERSION, INPUT_NAME, OUTPUT_NAMES,
 MIN_OPSET = 17
 
 
+def _simcc_argmax(simcc_x: Tensor, simcc_y: Tensor):
+    """Bins (N, K) of each axis' maximum; score: the smaller maximum."""
+    (x_max, x_loc), (y_max, y_loc) = simcc_x.max(-1), simcc_y.max(-1)
+    return x_loc, y_loc, torch.minimum(x_max, y_max)
+
+
+def _heatmap_argmax(heatmaps: Tensor):
+    """Pixel (N, K) of each map's maximum and that maximum."""
+    width = heatmaps.shape[-1]
+    scores, idx = heatmaps.flatten(2).max(-1)
+    return idx % width, torch.div(idx, width, rounding_mode='floor'), scores
+
+
+# codec kind (``BaseKeypointCodec.kind``) -> plain argmax of its outputs in
+# the graph; the exact decoding is ``rtmpose.codecs.DECODERS``
+GRAPH_ARGMAX = {'simcc': _simcc_argmax, 'heatmaps': _heatmap_argmax}
+
+
 class ExportWrapper(nn.Module):
     """uint8 BGR crops (N, h, w, 3) -> model outputs, see module docstring.
 
     Args:
         model: a top-down estimator in eval mode (from ``init_model``).
-        decode_scale: None: return the raw outputs; else decode them in the
-            graph by a plain argmax (SimCC: both axes; heatmaps: over the
-            map) and multiply locations by this (sx, sy), input pixels per
-            bin or heatmap pixel.
+        decode_kind: None: return the raw outputs; else the codec kind whose
+            outputs the graph decodes by a plain argmax (SimCC: both axes;
+            heatmaps: over the map), locations multiplied by
+            ``decode_scale`` (sx, sy), input pixels per bin or heatmap
+            pixel.
     """
 
     def __init__(self,
                  model: nn.Module,
-                 decode_scale: Optional[Tuple[float, float]] = None):
+                 decode_kind: Optional[str] = None,
+                 decode_scale: Tuple[float, float] = (1., 1.)):
         super().__init__()
         self.model = model
         pre = model.data_preprocessor
@@ -54,6 +74,8 @@ class ExportWrapper(nn.Module):
             self.register_buffer('std', pre.std.reshape(1, -1, 1, 1).float())
         else:
             self.mean = self.std = None
+        self.argmax = None if decode_kind is None else GRAPH_ARGMAX[
+            decode_kind]
         self.decode_scale = decode_scale
 
     def forward(self, crops: Tensor):
@@ -64,16 +86,11 @@ class ExportWrapper(nn.Module):
         if self.mean is not None:
             x = (x - self.mean) / self.std
         outputs = self.model(x, None, mode='tensor')
-        if self.decode_scale is None:
+        if self.argmax is None:
             return outputs
-        if isinstance(outputs, (tuple, list)):
-            (x_max, x_loc), (y_max, y_loc) = (o.max(-1) for o in outputs)
-            scores = torch.minimum(x_max, y_max)
-        else:
-            width = outputs.shape[-1]
-            scores, idx = outputs.flatten(2).max(-1)
-            x_loc, y_loc = idx % width, torch.div(idx, width,
-                                                  rounding_mode='floor')
+        if isinstance(outputs, Tensor):
+            outputs = (outputs, )
+        x_loc, y_loc, scores = self.argmax(*outputs)
         keypoints = torch.stack([x_loc, y_loc], -1).float() * torch.tensor(
             self.decode_scale, dtype=torch.float32)
         # as the codecs: keypoints without a positive response -> -1
@@ -173,16 +190,18 @@ def export_onnx(model: nn.Module,
                 dict(model.cfg.model.head.decoder,
                      input_size=input_size,
                      heatmap_size=heatmap_size))
-    kind, decode_scale = decoder.kind, None
     if with_decode:
-        kind, decode_scale = 'keypoints', decoder.argmax_scale()
+        kind = 'keypoints'
+        wrapper = ExportWrapper(model, decoder.kind, decoder.argmax_scale())
         dropped = decoder.refinement()
         if dropped:
             warnings.warn(f'the model decoder refines with {dropped!r}; the '
                           'graph decodes with a plain argmax (export without '
                           '--with-decode to decode exactly in rtmpose.deploy)')
+    else:
+        kind, wrapper = decoder.kind, ExportWrapper(model)
+    wrapper.eval()
     names = OUTPUT_NAMES[kind]
-    wrapper = ExportWrapper(model, decode_scale).eval()
     axes = {n: {0: 'batch'} for n in (INPUT_NAME, ) + names}
     os.makedirs(osp.dirname(osp.abspath(output)), exist_ok=True)
     # the exporter writes next to ``output``; save_with_metadata renames
