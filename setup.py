@@ -24,6 +24,8 @@ setup(
     long_description=open('README.md').read(),
     long_description_content_type='text/markdown',
     packages=find_packages(include=['rtmpose', 'rtmpose.*']),
+    # dataset metainfo files, resolved against the package (datasets/metainfo)
+    package_data={'rtmpose': ['configs/_base_/datasets/*.py']},
     python_requires='>=3.8',
     install_requires=read_requirements(),
     extras_require={

@@ -5,7 +5,7 @@ from .inference import inference_topdown, init_model
 from .inferencer import (STAGES, PoseInferencer, PoseResult,
                          bboxes_from_keypoints)
 from .one_euro import OneEuroFilter
-from .pose_backend import TorchPoseBackend, crop_settings
+from .pose_backend import TorchPoseBackend
 from .tracking import PoseTracker, bbox_iou_matrix, greedy_match
 
 __all__ = [
@@ -13,5 +13,5 @@ __all__ = [
     'TorchvisionDetector', 'WholeImageDetector', 'build_detector', 'Frame',
     'FrameSource', 'STAGES', 'PoseInferencer', 'PoseResult',
     'bboxes_from_keypoints', 'OneEuroFilter', 'TorchPoseBackend',
-    'crop_settings', 'PoseTracker', 'bbox_iou_matrix', 'greedy_match'
+    'PoseTracker', 'bbox_iou_matrix', 'greedy_match'
 ]

@@ -12,6 +12,7 @@ import numpy as np
 from torch import nn
 
 from rtmpose.evaluation.functional.nms import oks_nms
+from rtmpose.structures.bbox import DEFAULT_BBOX_PADDING
 from .detectors import build_detector
 from .frame_source import Frame, FrameSource
 from .inference import init_model
@@ -146,7 +147,7 @@ class PoseInferencer:
                  det_weights: Optional[str] = None,
                  det_score_thr: float = 0.5,
                  det_interval: int = 1,
-                 bbox_padding: float = 1.25,
+                 bbox_padding: float = DEFAULT_BBOX_PADDING,
                  kpt_thr: float = 0.3,
                  pose_nms_thr: Optional[float] = 0.9,
                  track_mode: str = 'iou',

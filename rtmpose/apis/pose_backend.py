@@ -16,26 +16,11 @@ from typing import Tuple
 
 import numpy as np
 import torch
-from mmengine.config import Config
 from torch import nn
 
-from rtmpose.deploy.postprocess import to_image_coords
+from rtmpose.datasets.transforms.crop_settings import crop_settings
 from rtmpose.deploy.preprocess import crop_persons
-
-
-def crop_settings(cfg: Config) -> dict:
-    """``input_size`` (w, h), ``padding`` and ``use_udp`` of the test
-    pipeline's ``GetBBoxCenterScale`` and ``TopdownAffine``."""
-    pipeline = cfg.test_dataloader.dataset.pipeline
-    steps = {step['type']: step for step in pipeline}
-    if 'TopdownAffine' not in steps:
-        raise KeyError('test_dataloader.dataset.pipeline has no TopdownAffine '
-                       f'(types: {list(steps)})')
-    affine = steps['TopdownAffine']
-    return dict(input_size=tuple(int(v) for v in affine['input_size']),
-                padding=float(
-                    steps.get('GetBBoxCenterScale', {}).get('padding', 1.25)),
-                use_udp=bool(affine.get('use_udp', False)))
+from rtmpose.structures.bbox import input_to_image
 
 
 class TorchPoseBackend:
@@ -88,6 +73,8 @@ class TorchPoseBackend:
                          np.ndarray]) -> Tuple[np.ndarray, np.ndarray]:
         """Head outputs -> keypoints (N, K, 2) image pixels, scores (N, K)."""
         keypoints, scores = self.decoder.decode(*outputs)
-        keypoints = to_image_coords(keypoints, *crop_info, self.input_size,
-                                    self.use_udp)
+        centers, scales = crop_info
+        keypoints = input_to_image(keypoints, centers[:, None],
+                                   scales[:, None], self.input_size,
+                                   self.use_udp)
         return keypoints.astype(np.float32), np.asarray(scores, np.float32)

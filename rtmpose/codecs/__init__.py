@@ -7,7 +7,8 @@ access.
 """
 import importlib
 
-from .base import BaseKeypointCodec
+from .base import (DECODERS, BaseHeatmapCodec, BaseKeypointCodec,
+                   decode_by_kind)
 from .heatmap_decoding import (HEATMAP_REFINEMENTS, decode_heatmaps,
                                gaussian_blur, get_heatmap_maximum,
                                refine_keypoints_dark,
@@ -30,7 +31,8 @@ def __getattr__(name: str):
 
 
 __all__ = [
-    'BaseKeypointCodec', 'SimCCLabel', 'MSRAHeatmap', 'UDPHeatmap',
+    'DECODERS', 'BaseHeatmapCodec', 'BaseKeypointCodec', 'decode_by_kind',
+    'SimCCLabel', 'MSRAHeatmap', 'UDPHeatmap',
     'HEATMAP_REFINEMENTS', 'decode_heatmaps', 'decode_simcc',
     'gaussian_blur', 'get_heatmap_maximum', 'get_simcc_maximum',
     'refine_keypoints_dark', 'refine_keypoints_dark_udp',

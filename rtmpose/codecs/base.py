@@ -1,12 +1,44 @@
-"""Interface shared by keypoint codecs (annotation <-> training target)."""
+"""The contract of keypoint codecs (annotation <-> training target), and the
+one table from a codec's output kind to its numpy decoding function, used by
+the codecs themselves, by ONNX export and by the torch-free runtime."""
 from abc import ABCMeta, abstractmethod
-from typing import Dict, Optional, Tuple
+from typing import Callable, Dict, Optional, Sequence, Tuple
 
 import numpy as np
+
+from .heatmap_decoding import decode_heatmaps
+from .simcc_decoding import decode_simcc
+
+# output kind -> decoding function(*outputs, **decode_args): keypoints
+# (N, K, 2) input pixels (-1 where not found) and scores (N, K)
+DECODERS: Dict[str, Callable[..., Tuple[np.ndarray, np.ndarray]]] = {
+    'simcc': decode_simcc,  # outputs simcc_x (N, K, Wx), simcc_y (N, K, Wy)
+    'heatmaps': decode_heatmaps,  # outputs heatmaps (N, C, H, W)
+}
+
+
+def decode_by_kind(kind: str, outputs: Sequence[np.ndarray],
+                   decode_args: dict) -> Tuple[np.ndarray, np.ndarray]:
+    """Decode model ``outputs`` of ``kind`` (a key of :data:`DECODERS`) with
+    a codec's ``decode_args()``."""
+    if kind not in DECODERS:
+        raise ValueError(f'unknown codec output kind {kind!r}; expected one '
+                         f'of {sorted(DECODERS)}')
+    return DECODERS[kind](*outputs, **decode_args)
 
 
 class BaseKeypointCodec(metaclass=ABCMeta):
     """Encode keypoints into training targets and decode model outputs back.
+
+    A codec declares:
+
+    - ``kind``: its model outputs, a key of :data:`DECODERS` (``'simcc'``,
+      ``'heatmaps'``), which names the numpy decoding function;
+    - ``decode_args()``: that function's keyword arguments, JSON-safe
+      (exported models store them, and the runtime decodes with them);
+    - ``argmax_scale()``: input pixels per output unit of a plain argmax,
+      (sx, sy) (export's in-graph decoding), and ``refinement()``: the
+      sub-pixel refinement that a plain argmax leaves out (None: none).
 
     ``encode`` returns a dict of arrays. ``PackPoseInputs`` routes them by the
     two class-level tables below (encoded key -> packed key):
@@ -19,6 +51,7 @@ class BaseKeypointCodec(metaclass=ABCMeta):
     Encoded keys in neither table stay in the results dict only.
     """
 
+    kind: str = ''
     label_mapping_table: Dict[str, str] = {}
     field_mapping_table: Dict[str, str] = {}
 
@@ -30,6 +63,33 @@ class BaseKeypointCodec(metaclass=ABCMeta):
         -> dict of targets."""
 
     @abstractmethod
-    def decode(self, *encoded: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    def decode_args(self) -> dict:
+        """Keyword arguments of ``DECODERS[self.kind]`` (JSON-safe)."""
+
+    @abstractmethod
+    def argmax_scale(self) -> Tuple[float, float]:
+        """(sx, sy) input pixels per output unit of a plain argmax."""
+
+    @abstractmethod
+    def refinement(self) -> Optional[str]:
+        """The sub-pixel refinement a plain argmax leaves out, or None."""
+
+    def decode(self, *outputs: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
         """Model outputs -> keypoints (N, K, 2) pixels in input space and
-        scores (N, K)."""
+        scores (N, K); keypoints not found are -1."""
+        return decode_by_kind(self.kind, outputs, self.decode_args())
+
+
+class BaseHeatmapCodec(BaseKeypointCodec):
+    """A codec whose model outputs heatmaps (N, C, H, W), decoded by
+    :func:`~rtmpose.codecs.decode_heatmaps`; ``scale_factor`` (sx, sy) is
+    input pixels per heatmap pixel."""
+
+    kind = 'heatmaps'
+    scale_factor: np.ndarray
+
+    def argmax_scale(self) -> Tuple[float, float]:
+        return tuple(float(v) for v in self.scale_factor)
+
+    def refinement(self) -> Optional[str]:
+        return self.decode_args()['refine']

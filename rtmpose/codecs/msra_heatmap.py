@@ -5,13 +5,12 @@ from typing import Optional, Tuple
 import numpy as np
 
 from rtmpose.registry import KEYPOINT_CODECS
-from .base import BaseKeypointCodec
-from .heatmap_decoding import decode_heatmaps
+from .base import BaseHeatmapCodec
 from .heatmap_encoding import check_keypoints, gaussian_heatmaps
 
 
 @KEYPOINT_CODECS.register_module()
-class MSRAHeatmap(BaseKeypointCodec):
+class MSRAHeatmap(BaseHeatmapCodec):
     """Encode keypoints as one Gaussian heatmap per keypoint.
 
     Input pixel x lies at heatmap pixel ``x / s`` with the stride
@@ -79,14 +78,6 @@ class MSRAHeatmap(BaseKeypointCodec):
         return dict(refine='dark' if self.unbiased else 'quarter',
                     scale_factor=self.scale_factor.tolist(),
                     blur_kernel_size=self.blur_kernel_size)
-
-    def decode(self, heatmaps: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
-        """Heatmaps (K, H, W) of one instance, or (B, K, H, W) of B ->
-        keypoints (B, K, 2) input pixels and scores (B, K) (B = 1 for one);
-        keypoints whose maximum is <= 0 are -1."""
-        return decode_heatmaps(heatmaps,
-                               owner=f'{type(self).__name__}.decode',
-                               **self.decode_args())
 
     def __repr__(self) -> str:
         return (f'{type(self).__name__}(input_size={self.input_size}, '

@@ -8,7 +8,6 @@ import numpy as np
 
 from rtmpose.registry import KEYPOINT_CODECS
 from .base import BaseKeypointCodec
-from .simcc_decoding import decode_simcc
 
 
 @KEYPOINT_CODECS.register_module()
@@ -42,6 +41,7 @@ class SimCCLabel(BaseKeypointCodec):
             keypoints inside the input, else 0.
     """
 
+    kind = 'simcc'
     label_mapping_table = dict(
         keypoint_x_labels='keypoint_x_labels',
         keypoint_y_labels='keypoint_y_labels',
@@ -151,17 +151,18 @@ class SimCCLabel(BaseKeypointCodec):
         return labels
 
     def decode_args(self) -> dict:
-        """Keyword arguments of :func:`decode_simcc` for this codec
+        """Keyword arguments of :func:`~rtmpose.codecs.decode_simcc`
         (JSON-safe: exported models store them)."""
         return dict(split_ratio=self.simcc_split_ratio,
                     blur_kernel_sizes=(list(self._blur_sizes)
                                        if self.use_dark else None))
 
-    def decode(self, simcc_x: np.ndarray,
-               simcc_y: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
-        """Responses (N, K, Wx), (N, K, Wy) -> keypoints (N, K, 2) pixels in
-        input space and scores (N, K); keypoints with score <= 0 are -1."""
-        return decode_simcc(simcc_x, simcc_y, **self.decode_args())
+    def argmax_scale(self) -> Tuple[float, float]:
+        """A bin is 1 / k input pixels on both axes."""
+        return (1 / self.simcc_split_ratio, ) * 2
+
+    def refinement(self) -> Optional[str]:
+        return 'DARK' if self.use_dark else None
 
     def __repr__(self) -> str:
         return (f'{type(self).__name__}(input_size={self.input_size}, '

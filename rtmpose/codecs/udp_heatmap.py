@@ -6,13 +6,12 @@ from typing import Optional, Tuple
 import numpy as np
 
 from rtmpose.registry import KEYPOINT_CODECS
-from .base import BaseKeypointCodec
-from .heatmap_decoding import decode_heatmaps
+from .base import BaseHeatmapCodec
 from .heatmap_encoding import check_keypoints, gaussian_heatmaps
 
 
 @KEYPOINT_CODECS.register_module()
-class UDPHeatmap(BaseKeypointCodec):
+class UDPHeatmap(BaseHeatmapCodec):
     """Encode keypoints as UDP heatmaps.
 
     UDP measures sizes in pixel intervals: input pixel x lies at heatmap
@@ -132,13 +131,12 @@ class UDPHeatmap(BaseKeypointCodec):
                     blur_kernel_size=self.blur_kernel_size,
                     radius=float(self.radius))
 
-    def decode(self, heatmaps: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
-        """Heatmaps (C, H, W) of one instance, or (B, C, H, W) of B ->
-        keypoints (B, K, 2) input pixels and scores (B, K) (B = 1 for one);
-        keypoints whose maximum is <= 0 are -1."""
-        return decode_heatmaps(heatmaps,
-                               owner=f'{type(self).__name__}.decode',
-                               **self.decode_args())
+    def argmax_scale(self) -> Tuple[float, float]:
+        if self.heatmap_type == 'combined':
+            raise NotImplementedError(
+                "UDPHeatmap: 'combined' heatmaps decode from their offset "
+                'maps too; a plain argmax of the maps means nothing')
+        return super().argmax_scale()
 
     def __repr__(self) -> str:
         return (f'{type(self).__name__}(input_size={self.input_size}, '

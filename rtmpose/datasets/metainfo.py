@@ -1,6 +1,10 @@
 """Parse a dataset description (keypoints, swaps, skeleton, sigmas).
 
-The description follows ``configs/_base_/datasets/coco.py``: a dict with
+The descriptions of the supported datasets ship inside the package, in
+``rtmpose/configs/_base_/datasets/``, and are named relative to the package:
+``dict(from_file='configs/_base_/datasets/coco.py')`` resolves from any
+working directory and from an installed wheel. The description follows
+``configs/_base_/datasets/coco.py``: a dict with
 ``dataset_name``, ``paper_info``, ``keypoint_info`` ``{i: dict(name, id,
 color, type, swap)}``, ``skeleton_info`` ``{i: dict(link=(name, name), id,
 color)}``, ``joint_weights`` (K,) and ``sigmas`` (K,).
@@ -12,16 +16,17 @@ from typing import Mapping
 import numpy as np
 from mmengine.config import Config
 
-# ``rtmpose/datasets/metainfo.py`` -> the repository root holding configs/.
-REPO_ROOT = Path(__file__).resolve().parents[2]
+# ``rtmpose/datasets/metainfo.py`` -> ``rtmpose/``, which holds configs/.
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 
 _KEYPOINT_TYPES = ('upper', 'lower', '')
 
 
 def _resolve_meta_file(path: str) -> str:
-    """Absolute path as is; else relative to the cwd; else to the repo root."""
+    """Absolute path as is; else relative to the cwd (a user's file); else
+    to the package (the shipped ``configs/_base_/datasets/*.py``)."""
     candidates = [path] if osp.isabs(path) else [
-        osp.abspath(path), str(REPO_ROOT / path)
+        osp.abspath(path), str(PACKAGE_ROOT / path)
     ]
     for candidate in candidates:
         if osp.isfile(candidate):

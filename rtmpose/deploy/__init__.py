@@ -5,10 +5,10 @@ numpy only. Importing this package never imports torch or mmengine
 onnxruntime's quantization tools but no torch)."""
 from .metadata import METADATA_KEY, parse_metadata
 from .onnx_model import OnnxPoseEstimator
-from .postprocess import decode_outputs, to_image_coords
-from .preprocess import bbox_to_center_scale, crop_matrix, crop_persons
+from .postprocess import decode_outputs
+from .preprocess import crop_persons
 
 __all__ = [
-    'METADATA_KEY', 'OnnxPoseEstimator', 'bbox_to_center_scale', 'crop_matrix',
-    'crop_persons', 'decode_outputs', 'parse_metadata', 'to_image_coords'
+    'METADATA_KEY', 'OnnxPoseEstimator', 'crop_persons', 'decode_outputs',
+    'parse_metadata'
 ]

@@ -22,12 +22,31 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from rtmpose.apis.pose_backend import crop_settings
+from rtmpose.datasets.transforms.crop_settings import crop_settings
+from rtmpose.codecs import BaseKeypointCodec
 from rtmpose.registry import KEYPOINT_CODECS
-from .metadata import (DECODED_OUTPUTS, FORMAT_VERSION, HEATMAP_OUTPUTS,
-                       INPUT_NAME, SIMCC_OUTPUTS, save_with_metadata)
+from .metadata import (FORMAT_VERSION, INPUT_NAME, OUTPUT_NAMES,
+                       save_with_metadata)
 
 MIN_OPSET = 17
+
+
+def _simcc_argmax(simcc_x: Tensor, simcc_y: Tensor):
+    """Bins (N, K) of each axis' maximum; score: the smaller maximum."""
+    (x_max, x_loc), (y_max, y_loc) = simcc_x.max(-1), simcc_y.max(-1)
+    return x_loc, y_loc, torch.minimum(x_max, y_max)
+
+
+def _heatmap_argmax(heatmaps: Tensor):
+    """Pixel (N, K) of each map's maximum and that maximum."""
+    width = heatmaps.shape[-1]
+    scores, idx = heatmaps.flatten(2).max(-1)
+    return idx % width, torch.div(idx, width, rounding_mode='floor'), scores
+
+
+# codec kind (``BaseKeypointCodec.kind``) -> plain argmax of its outputs in
+# the graph; the exact decoding is ``rtmpose.codecs.DECODERS``
+GRAPH_ARGMAX = {'simcc': _simcc_argmax, 'heatmaps': _heatmap_argmax}
 
 
 class ExportWrapper(nn.Module):
@@ -35,15 +54,17 @@ class ExportWrapper(nn.Module):
 
     Args:
         model: a top-down estimator in eval mode (from ``init_model``).
-        decode_scale: None: return the raw outputs; else decode them in the
-            graph by a plain argmax (SimCC: both axes; heatmaps: over the
-            map) and multiply locations by this (sx, sy), input pixels per
-            bin or heatmap pixel.
+        decode_kind: None: return the raw outputs; else the codec kind whose
+            outputs the graph decodes by a plain argmax (SimCC: both axes;
+            heatmaps: over the map), locations multiplied by
+            ``decode_scale`` (sx, sy), input pixels per bin or heatmap
+            pixel.
     """
 
     def __init__(self,
                  model: nn.Module,
-                 decode_scale: Optional[Tuple[float, float]] = None):
+                 decode_kind: Optional[str] = None,
+                 decode_scale: Tuple[float, float] = (1., 1.)):
         super().__init__()
         self.model = model
         pre = model.data_preprocessor
@@ -53,6 +74,8 @@ class ExportWrapper(nn.Module):
             self.register_buffer('std', pre.std.reshape(1, -1, 1, 1).float())
         else:
             self.mean = self.std = None
+        self.argmax = None if decode_kind is None else GRAPH_ARGMAX[
+            decode_kind]
         self.decode_scale = decode_scale
 
     def forward(self, crops: Tensor):
@@ -63,36 +86,17 @@ class ExportWrapper(nn.Module):
         if self.mean is not None:
             x = (x - self.mean) / self.std
         outputs = self.model(x, None, mode='tensor')
-        if self.decode_scale is None:
+        if self.argmax is None:
             return outputs
-        if isinstance(outputs, (tuple, list)):
-            (x_max, x_loc), (y_max, y_loc) = (o.max(-1) for o in outputs)
-            scores = torch.minimum(x_max, y_max)
-        else:
-            width = outputs.shape[-1]
-            scores, idx = outputs.flatten(2).max(-1)
-            x_loc, y_loc = idx % width, torch.div(idx, width,
-                                                  rounding_mode='floor')
+        if isinstance(outputs, Tensor):
+            outputs = (outputs, )
+        x_loc, y_loc, scores = self.argmax(*outputs)
         keypoints = torch.stack([x_loc, y_loc], -1).float() * torch.tensor(
             self.decode_scale, dtype=torch.float32)
         # as the codecs: keypoints without a positive response -> -1
         keypoints = torch.where(scores[..., None] > 0, keypoints,
                                 torch.full_like(keypoints, -1.0))
         return keypoints, scores
-
-
-def _graph_decode_scale(
-        decode_args: dict) -> Tuple[Tuple[float, float], Optional[str]]:
-    """Codec decode arguments -> (sx, sy) of the in-graph argmax decode and
-    the codec's refinement that the graph leaves out (None: none)."""
-    if 'split_ratio' in decode_args:
-        dropped = 'DARK' if decode_args['blur_kernel_sizes'] else None
-        return (1 / decode_args['split_ratio'], ) * 2, dropped
-    if decode_args['refine'] == 'udp_combined':
-        raise NotImplementedError(
-            "--with-decode: UDP 'combined' heatmaps need their offset maps; "
-            'export without it (rtmpose.deploy decodes them)')
-    return tuple(decode_args['scale_factor']), decode_args['refine']
 
 
 def dataset_crops(cfg, split: str = 'train', num: int = 256) -> np.ndarray:
@@ -166,19 +170,19 @@ def export_onnx(model: nn.Module,
                          f'head input_size {tuple(head_size)}, which fixes '
                          'the SimCC bins; export at the config size')
     decoder = getattr(model.head, 'decoder', None)
-    if decoder is None or not hasattr(decoder, 'decode_args'):
+    if not isinstance(decoder, BaseKeypointCodec):
         raise ValueError('export needs the head to have a codec as '
-                         '`decoder` (its settings are stored for decoding)')
+                         '`decoder` (its settings are stored for decoding), '
+                         f'got {type(decoder).__name__}')
     model = model.eval()
     dummy = torch.zeros(batch_size,
                         input_size[1],
                         input_size[0],
                         3,
                         dtype=torch.uint8)
-    with torch.no_grad():
-        outputs = ExportWrapper(model).eval()(dummy)
-    is_simcc = isinstance(outputs, (tuple, list)) and len(outputs) == 2
-    if not is_simcc:
+    if decoder.kind == 'heatmaps':
+        with torch.no_grad():
+            outputs = ExportWrapper(model).eval()(dummy)
         heatmap_size = (int(outputs.shape[-1]), int(outputs.shape[-2]))
         if heatmap_size != tuple(decoder.heatmap_size):
             # another input size: the same codec at the exported sizes
@@ -186,20 +190,18 @@ def export_onnx(model: nn.Module,
                 dict(model.cfg.model.head.decoder,
                      input_size=input_size,
                      heatmap_size=heatmap_size))
-    decode_args = decoder.decode_args()
-    decode_scale = None
     if with_decode:
-        names, kind = DECODED_OUTPUTS, 'keypoints'
-        decode_scale, dropped = _graph_decode_scale(decode_args)
+        kind = 'keypoints'
+        wrapper = ExportWrapper(model, decoder.kind, decoder.argmax_scale())
+        dropped = decoder.refinement()
         if dropped:
             warnings.warn(f'the model decoder refines with {dropped!r}; the '
                           'graph decodes with a plain argmax (export without '
                           '--with-decode to decode exactly in rtmpose.deploy)')
-    elif is_simcc:
-        names, kind = SIMCC_OUTPUTS, 'simcc'
     else:
-        names, kind = HEATMAP_OUTPUTS, 'heatmaps'
-    wrapper = ExportWrapper(model, decode_scale).eval()
+        kind, wrapper = decoder.kind, ExportWrapper(model)
+    wrapper.eval()
+    names = OUTPUT_NAMES[kind]
     axes = {n: {0: 'batch'} for n in (INPUT_NAME, ) + names}
     os.makedirs(osp.dirname(osp.abspath(output)), exist_ok=True)
     # the exporter writes next to ``output``; save_with_metadata renames
@@ -219,7 +221,7 @@ def export_onnx(model: nn.Module,
     meta = dict(format_version=FORMAT_VERSION,
                 input_size=list(input_size),
                 outputs=kind,
-                decode=decode_args,
+                decode=decoder.decode_args(),
                 bbox_padding=settings['padding'],
                 use_udp=settings['use_udp'],
                 dataset_meta=_dataset_meta_json(model.dataset_meta))

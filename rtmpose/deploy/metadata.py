@@ -7,10 +7,9 @@ The exporter stores one JSON string under :data:`METADATA_KEY`::
     outputs             'simcc' (simcc_x (N, K, Wx), simcc_y (N, K, Wy)),
                         'keypoints' (decoded in the graph: keypoints
                         (N, K, 2) input pixels, scores (N, K)) or 'heatmaps'
-    decode              keyword arguments of the codec's decoding function
-                        (``SimCCLabel.decode_args()`` for
-                        ``rtmpose.codecs.decode_simcc``, a heatmap codec's
-                        for ``decode_heatmaps``)
+    decode              the codec's ``decode_args()``: keyword arguments
+                        of ``rtmpose.codecs.DECODERS[kind]`` (kind: the
+                        codec's, 'simcc' or 'heatmaps')
     bbox_padding        box padding of the test pipeline (GetBBoxCenterScale)
     use_udp             TopdownAffine's use_udp
     dataset_meta        dataset_name, keypoint_names, flip_indices,
@@ -33,6 +32,9 @@ INPUT_NAME = 'crops'
 SIMCC_OUTPUTS = ('simcc_x', 'simcc_y')
 DECODED_OUTPUTS = ('keypoints', 'scores')
 HEATMAP_OUTPUTS = ('heatmaps', )
+# ``outputs`` kind (a codec's ``kind``, or decoded in the graph) -> names
+OUTPUT_NAMES = dict(simcc=SIMCC_OUTPUTS, heatmaps=HEATMAP_OUTPUTS,
+                    keypoints=DECODED_OUTPUTS)
 _REQUIRED = ('format_version', 'input_size', 'outputs', 'decode',
              'bbox_padding', 'use_udp', 'dataset_meta')
 

@@ -4,8 +4,9 @@ from typing import Optional, Sequence, Tuple
 
 import numpy as np
 
+from rtmpose.structures.bbox import input_to_image
 from .metadata import INPUT_NAME, METADATA_KEY, parse_metadata
-from .postprocess import decode_outputs, to_image_coords
+from .postprocess import decode_outputs
 from .preprocess import crop_persons
 
 
@@ -77,8 +78,9 @@ class OnnxPoseEstimator:
         """Graph outputs -> keypoints (N, K, 2) image pixels, scores (N, K)."""
         keypoints, scores = decode_outputs(outputs, self.meta)
         centers, scales = crop_info
-        keypoints = to_image_coords(keypoints, centers, scales,
-                                    self.input_size, self.meta['use_udp'])
+        keypoints = input_to_image(keypoints, centers[:, None],
+                                   scales[:, None], self.input_size,
+                                   self.meta['use_udp'])
         return keypoints.astype(np.float32), scores.astype(np.float32)
 
     def __call__(self, img: np.ndarray,

@@ -1,37 +1,22 @@
-"""Decoding model outputs to image pixels: numpy only (no torch)."""
+"""Decoding model outputs to input-space keypoints: numpy only (no torch).
+Mapping them to image pixels is ``rtmpose.structures.bbox.input_to_image``."""
 from typing import Sequence, Tuple
 
 import numpy as np
 
-from rtmpose.codecs import decode_heatmaps, decode_simcc
+from rtmpose.codecs import DECODERS, decode_by_kind
 
 
 def decode_outputs(outputs: Sequence[np.ndarray],
                    meta: dict) -> Tuple[np.ndarray, np.ndarray]:
     """Graph outputs of a model with metadata ``meta`` -> keypoints
     (N, K, 2) float32 input pixels and scores (N, K) float32, decoded as the
-    model's codec decodes (same functions, DARK included); keypoints with
-    score <= 0 are -1."""
+    model's codec decodes (the codec kind's function, DARK included);
+    keypoints with score <= 0 are -1."""
     kind = meta['outputs']
-    if kind == 'keypoints':
+    if kind == 'keypoints':  # decoded in the graph
         return outputs[0], outputs[1]
-    if kind == 'simcc':
-        return decode_simcc(outputs[0], outputs[1], **meta['decode'])
-    if kind == 'heatmaps':
-        return decode_heatmaps(outputs[0], **meta['decode'])
-    raise ValueError(f"unknown model outputs {kind!r} in metadata; expected "
-                     "'simcc', 'heatmaps' or 'keypoints'")
-
-
-def to_image_coords(keypoints: np.ndarray, centers: np.ndarray,
-                    scales: np.ndarray, input_size: Tuple[int, int],
-                    use_udp: bool) -> np.ndarray:
-    """Input-space keypoints (N, K, 2) of crops with ``centers`` (N, 2) and
-    ``scales`` (N, 2) (w, h) -> image pixels (N, K, 2); inverts
-    :func:`~rtmpose.deploy.preprocess.crop_matrix`."""
-    size = np.asarray(input_size, dtype=np.float32)
-    centers = np.asarray(centers, dtype=np.float32)[:, None]
-    scales = np.asarray(scales, dtype=np.float32)[:, None]
-    if use_udp:
-        return (keypoints - (size - 1) / 2) * scales / (size - 1) + centers
-    return keypoints * scales / size + centers - scales / 2
+    if kind not in DECODERS:
+        raise ValueError(f'unknown model outputs {kind!r} in metadata; '
+                         f"expected 'keypoints' or one of {sorted(DECODERS)}")
+    return decode_by_kind(kind, outputs, meta['decode'])

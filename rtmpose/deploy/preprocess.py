@@ -1,59 +1,24 @@
 """Person crops for a top-down model: numpy and OpenCV only.
 
-Mirrors the test pipeline ``GetBBoxCenterScale(padding)`` +
-``TopdownAffine(input_size, use_udp)`` without rotation, so an exported model
-sees the crops it was trained on. Kept free of torch and mmengine: this runs
-in deployments that have onnxruntime only.
+The test pipeline ``GetBBoxCenterScale(padding)`` + ``TopdownAffine(
+input_size, use_udp)`` for a batch of boxes, with the same geometry
+(``rtmpose.structures.bbox``), so an exported model sees the crops it was
+trained on. Free of torch and mmengine: it runs where only onnxruntime is.
 """
 from typing import Tuple
 
 import cv2
 import numpy as np
 
-
-def bbox_to_center_scale(bboxes: np.ndarray, padding: float,
-                         aspect_ratio: float) -> Tuple[np.ndarray, np.ndarray]:
-    """xyxy boxes (N, 4) image pixels -> centers (N, 2) and scales (N, 2)
-    (w, h) pixels, padded by ``padding`` and enlarged (never shrunk) to the
-    input's ``aspect_ratio`` w / h."""
-    bboxes = np.asarray(bboxes, dtype=np.float32).reshape(-1, 4)
-    centers = (bboxes[:, :2] + bboxes[:, 2:]) * 0.5
-    w = (bboxes[:, 2] - bboxes[:, 0]) * padding
-    h = (bboxes[:, 3] - bboxes[:, 1]) * padding
-    wider = w > h * aspect_ratio
-    scales = np.stack([
-        np.where(wider, w, h * aspect_ratio),
-        np.where(wider, w / aspect_ratio, h)
-    ], -1).astype(np.float32)
-    return centers.astype(np.float32), scales
-
-
-def crop_matrix(center: np.ndarray, scale: np.ndarray,
-                input_size: Tuple[int, int], use_udp: bool) -> np.ndarray:
-    """2x3 float32 image -> input affine of an unrotated box.
-
-    Non-UDP: ``in = (img - c) * w / scale_w + size / 2`` on both axes (the
-    box already has the input's aspect ratio); UDP counts pixel intervals:
-    ``in = (img - c) * (size - 1) / scale + (size - 1) / 2`` per axis.
-    """
-    out = np.asarray(input_size, dtype=np.float64)
-    scale = np.asarray(scale, dtype=np.float64)
-    if use_udp:
-        factor = (out - 1) / scale
-        out_center = (out - 1) * 0.5
-    else:
-        factor = np.full(2, out[0] / scale[0])
-        out_center = out * 0.5
-    offset = out_center - factor * np.asarray(center, dtype=np.float64)
-    return np.array([[factor[0], 0, offset[0]], [0, factor[1], offset[1]]],
-                    dtype=np.float32)
+from rtmpose.structures.bbox import (DEFAULT_BBOX_PADDING, bbox_xyxy2cs,
+                                     fix_aspect_ratio, get_warp_matrix)
 
 
 def crop_persons(
         img: np.ndarray,
         bboxes: np.ndarray,
         input_size: Tuple[int, int],
-        padding: float = 1.25,
+        padding: float = DEFAULT_BBOX_PADDING,
         use_udp: bool = False) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Warp every box of ``img`` to the model input.
 
@@ -66,12 +31,14 @@ def crop_persons(
 
     Returns:
         crops (N, h, w, 3) uint8 BGR, centers (N, 2) and scales (N, 2) (w, h)
-        image pixels, for :func:`~rtmpose.deploy.postprocess.to_image_coords`.
+        image pixels, for :func:`rtmpose.structures.bbox.input_to_image`.
     """
     w, h = int(input_size[0]), int(input_size[1])
-    centers, scales = bbox_to_center_scale(bboxes, padding, w / h)
+    bboxes = np.asarray(bboxes, dtype=np.float32).reshape(-1, 4)
+    centers, scales = bbox_xyxy2cs(bboxes, padding)
+    scales = fix_aspect_ratio(scales, w / h)
     crops = np.empty((len(centers), h, w, 3), dtype=np.uint8)
     for i, (center, scale) in enumerate(zip(centers, scales)):
-        mat = crop_matrix(center, scale, (w, h), use_udp)
+        mat = get_warp_matrix(center, scale, 0., (w, h), use_udp)
         crops[i] = cv2.warpAffine(img, mat, (w, h), flags=cv2.INTER_LINEAR)
     return crops, centers, scales

@@ -1,13 +1,22 @@
-"""Bounding-box conversions and the top-down affine warp matrix.
+"""Crop geometry of top-down pose estimation: the one authority on boxes,
+centre/scale, the crop warp and its inverse. numpy and OpenCV only (the
+ONNX runtime in ``rtmpose.deploy`` imports it without torch or mmengine).
 
-Boxes are ``(..., 4)`` arrays in image pixels; centers ``(..., 2)``; scales
-``(..., 2)`` are the box (w, h) in pixels.
+Boxes are ``(..., 4)`` arrays in image pixels (xyxy unless named xywh);
+centers ``(..., 2)``; scales ``(..., 2)`` are the box (w, h) in pixels.
+Data flow: ``bbox_xyxy2cs`` (padded by ``DEFAULT_BBOX_PADDING``) ->
+``fix_aspect_ratio`` to the input's w / h -> ``get_warp_matrix`` crops the
+image -> the model predicts in input pixels -> ``input_to_image`` maps back.
 """
 import math
 from typing import Tuple
 
 import cv2
 import numpy as np
+
+# Box enlargement before cropping, w and h (the reference test pipelines'
+# GetBBoxCenterScale default): context around the person.
+DEFAULT_BBOX_PADDING = 1.25
 
 
 def bbox_xywh2xyxy(bbox: np.ndarray) -> np.ndarray:
@@ -66,6 +75,13 @@ def flip_bbox(bbox: np.ndarray, image_width: int) -> np.ndarray:
     return out
 
 
+def _turn_left(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``b + (a - b)`` turned by 90 degrees: the third point of an affine
+    correspondence whose first two are ``a``, ``b`` (float32, as given)."""
+    d = a - b
+    return b + np.array([-d[1], d[0]], dtype=a.dtype)
+
+
 def get_warp_matrix(center: np.ndarray,
                     scale: np.ndarray,
                     rot: float,
@@ -74,29 +90,70 @@ def get_warp_matrix(center: np.ndarray,
                     inv: bool = False) -> np.ndarray:
     """2x3 affine matrix mapping the box (center, scale, rot) onto the output.
 
+    Built as mmpose 1.3.2 builds it, so crops match the reference pixel for
+    pixel: without UDP, ``cv2.getAffineTransform`` of three float32 points
+    (the box center, the middle of its left edge turned by ``rot``, and that
+    edge point turned by 90 degrees about the second), a float64 matrix; the
+    box content turns by -rot. With UDP the closed form of Huang et al.
+    (CVPR 2020), stored in float32, in which the content turns by +rot (the
+    reference's convention: its two builders turn opposite ways; rotation
+    augmentation is symmetric, so both train alike).
+
     Args:
         center: (2,) box center, image pixels.
         scale: (2,) box (w, h), image pixels, at the output's aspect ratio.
-        rot: rotation of the box in degrees; the content turns by -rot.
+        rot: rotation of the box, degrees.
         output_size: (w, h) of the output, pixels.
-        use_udp: unbiased data processing (Huang et al., CVPR 2020): measure
-            sizes in pixel intervals (size - 1) so the box center lands on
-            the output's central pixel and flips are exact.
+        use_udp: unbiased data processing: sizes measured in pixel
+            intervals (size - 1), so the box center lands on the output's
+            central pixel and flips are exact.
         inv: return the output -> image mapping instead.
     """
     out_w, out_h = output_size
+    # the angle in radians keeps the dtype of ``rot`` (float32 from
+    # RandomBBoxTransform), as in the reference: it decides the last bits
+    rad = np.deg2rad(rot)
     if use_udp:
-        sx = (out_w - 1.0) / float(scale[0])
-        sy = (out_h - 1.0) / float(scale[1])
-        out_center = ((out_w - 1.0) * 0.5, (out_h - 1.0) * 0.5)
-    else:
-        sx = sy = out_w / float(scale[0])
-        out_center = (out_w * 0.5, out_h * 0.5)
-    rad = math.radians(rot)
-    cs, sn = math.cos(rad), math.sin(rad)
-    linear = np.array([[sx * cs, sx * sn], [-sy * sn, sy * cs]])
-    offset = np.asarray(out_center) - linear @ np.asarray(center, np.float64)
-    mat = np.concatenate([linear, offset[:, None]], 1).astype(np.float32)
+        cs, sn = math.cos(rad), math.sin(rad)
+        sx = (out_w - 1) / float(scale[0])
+        sy = (out_h - 1) / float(scale[1])
+        cx, cy = float(center[0]), float(center[1])
+        mat = np.array(
+            [[cs * sx, -sn * sx,
+              sx * (-cx * cs + cy * sn + 0.5 * float(scale[0]))],
+             [sn * sy, cs * sy,
+              sy * (-cx * sn - cy * cs + 0.5 * float(scale[1]))]],
+            dtype=np.float32)
+        return cv2.invertAffineTransform(mat) if inv else mat
+    sn, cs = np.sin(rad), np.cos(rad)
+    edge = np.array([float(scale[0]) * -0.5, 0.])
+    turned = np.array([[cs, -sn], [sn, cs]]) @ edge
+    src = np.zeros((3, 2), dtype=np.float32)
+    src[0] = center
+    src[1] = center + turned
+    src[2] = _turn_left(src[0], src[1])
+    dst = np.zeros((3, 2), dtype=np.float32)
+    dst[0] = (out_w * 0.5, out_h * 0.5)
+    dst[1] = (0., out_h * 0.5)
+    dst[2] = _turn_left(dst[0], dst[1])
     if inv:
-        return cv2.invertAffineTransform(mat)
-    return mat
+        return cv2.getAffineTransform(dst, src)
+    return cv2.getAffineTransform(src, dst)
+
+
+def input_to_image(keypoints: np.ndarray, center: np.ndarray,
+                   scale: np.ndarray, input_size: Tuple[int, int],
+                   use_udp: bool = False) -> np.ndarray:
+    """Input-space pixels (..., 2) of unrotated crops -> image pixels.
+
+    ``center`` and ``scale`` (w, h) broadcast against ``keypoints`` (for N
+    crops of K keypoints pass (N, 1, 2)); ``input_size`` is (w, h). Inverts
+    :func:`get_warp_matrix` at rot=0: non-UDP ``in = (img - c) * size /
+    scale + size / 2``; UDP measures sizes as ``size - 1``.
+    """
+    center = np.asarray(center, dtype=np.float32)
+    scale = np.asarray(scale, dtype=np.float32)
+    size = np.asarray(input_size, dtype=np.float32)
+    if use_udp:
+        return (keypoints - (size - 1) / 2) * scale / (size - 1) + center
+    return keypoints * scale / size + center - scale / 2

@@ -1,7 +1,7 @@
 """Session fixture: the synthetic panning video of the video tests."""
 import pytest
 
-from rtmpose.datasets.synthetic_video import make_synthetic_video
+from rtmpose.datasets.synthetic import make_synthetic_video
 
 
 @pytest.fixture(scope='session')

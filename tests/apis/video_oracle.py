@@ -13,7 +13,8 @@ with a real model.
 import numpy as np
 
 from rtmpose.datasets import parse_pose_metainfo
-from rtmpose.deploy import bbox_to_center_scale
+from rtmpose.structures import (DEFAULT_BBOX_PADDING, bbox_xyxy2cs,
+                                fix_aspect_ratio)
 
 ASPECT = 192 / 256
 
@@ -33,7 +34,9 @@ class OracleBackend:
             dict(from_file='configs/_base_/datasets/coco.py'))
 
     def preprocess(self, img, bboxes):
-        centers, scales = bbox_to_center_scale(bboxes, 1.25, ASPECT)
+        bboxes = np.asarray(bboxes, np.float32).reshape(-1, 4)
+        centers, scales = bbox_xyxy2cs(bboxes, DEFAULT_BBOX_PADDING)
+        scales = fix_aspect_ratio(scales, ASPECT)
         return (centers, scales), None
 
     def forward(self, batch):

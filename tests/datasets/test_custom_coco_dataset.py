@@ -143,7 +143,7 @@ def test_annotation_keypoint_count_is_checked(tmp_path):
 
 def test_full_layout_errors_name_the_file(tmp_path):
     ann = write_five_point_set(tmp_path)
-    text = open(osp.join(REPO, 'configs/_base_/datasets/coco.py')).read()
+    text = open(osp.join(REPO, 'rtmpose/configs/_base_/datasets/coco.py')).read()
     meta = tmp_path / 'coco_copy.py'
     meta.write_text(re.sub(r'0\.089\n', '0.089, 0.05\n', text))
     with pytest.raises(KeypointSetError,

@@ -11,7 +11,7 @@ from mmengine.registry import init_default_scope
 import rtmpose.models  # noqa: F401  (registers the model parts)
 from rtmpose.models.backbones import VisionTransformer
 from rtmpose.models.heads import HeatmapHead
-from rtmpose.models.utils import MultiheadSelfAttention
+from rtmpose.models.layers import MultiheadSelfAttention
 from rtmpose.registry import MODELS
 
 REPO = Path(__file__).resolve().parents[2]

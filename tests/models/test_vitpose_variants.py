@@ -11,7 +11,7 @@ from mmengine.registry import init_default_scope
 import rtmpose.models  # noqa: F401
 from rtmpose.engine import checkpoint as ckpt_io
 from rtmpose.models.backbones import VisionTransformer
-from rtmpose.models.utils import resize_pos_embed
+from rtmpose.models.layers import resize_pos_embed
 from rtmpose.registry import MODELS
 
 REPO = Path(__file__).resolve().parents[2]

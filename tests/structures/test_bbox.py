@@ -1,9 +1,12 @@
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
 from rtmpose.structures import (bbox_cs2xyxy, bbox_xywh2xyxy, bbox_xyxy2cs,
                                 bbox_xyxy2xywh, fix_aspect_ratio, flip_bbox,
-                                get_warp_matrix)
+                                get_warp_matrix, input_to_image)
 
 
 def _apply(mat, pts):
@@ -55,3 +58,46 @@ def test_warp_matrix_center_scale_and_inverse(use_udp, rot):
     ratio = (size[0] - 1) / scale[0] if use_udp else size[0] / scale[0]
     step = _apply(mat, center + [1., 0.]) - _apply(mat, center)
     assert np.linalg.norm(step) == pytest.approx(ratio, rel=1e-5)
+
+
+def test_warp_matrix_by_hand():
+    """Box center (10, 20), (w, h) (8, 16), turned by 90 degrees.
+
+    Non-UDP, output (4, 8): scale 4 / 8 = 0.5 and the content turns by -90
+    degrees, so x_out = 0.5 * y - 8, y_out = -0.5 * x + 9 (the center goes
+    to (2, 4), the left edge middle (10, 16) to (0, 4)). UDP, output (5, 9):
+    scale (5 - 1) / 8 = (9 - 1) / 16 = 0.5 and the content turns by +90
+    degrees: x_out = -0.5 * y + 12, y_out = 0.5 * x - 1 (center -> (2, 4)).
+    """
+    center, scale = np.array([10., 20.]), np.array([8., 16.])
+    np.testing.assert_allclose(
+        get_warp_matrix(center, scale, 90., (4, 8)),
+        [[0., 0.5, -8.], [-0.5, 0., 9.]], atol=1e-6)
+    np.testing.assert_allclose(
+        get_warp_matrix(center, scale, 90., (5, 9), use_udp=True),
+        [[0., -0.5, 12.], [0.5, 0., -1.]], atol=1e-6)
+    # unrotated: x_out = 0.5 * x - 3, y_out = 0.5 * y - 6
+    np.testing.assert_allclose(get_warp_matrix(center, scale, 0., (4, 8)),
+                               [[0.5, 0., -3.], [0., 0.5, -6.]], atol=1e-6)
+
+
+@pytest.mark.parametrize('use_udp', [False, True])
+def test_input_to_image_inverts_the_unrotated_warp(use_udp):
+    center, scale, size = np.array([[120., 80.], [30., 40.]]), np.array(
+        [[60., 80.], [12., 16.]]), (48, 64)
+    img_pts = np.random.default_rng(1).uniform(0, 200, (2, 7, 2))
+    input_pts = np.stack([
+        _apply(get_warp_matrix(c, s, 0., size, use_udp=use_udp), p)
+        for c, s, p in zip(center, scale, img_pts)])
+    np.testing.assert_allclose(
+        input_to_image(input_pts, center[:, None], scale[:, None], size,
+                       use_udp), img_pts, atol=1e-3)
+
+
+def test_geometry_imports_without_torch():
+    code = ('import sys; import rtmpose.structures as s; '
+            's.get_warp_matrix; import rtmpose.deploy; '
+            'print(any(m in sys.modules for m in ("torch", "mmengine")))')
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.strip() == 'False'

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from rtmpose.apis import init_model
-from rtmpose.datasets.synthetic_video import make_synthetic_video
+from rtmpose.datasets.synthetic import make_synthetic_video
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIG = osp.join(ROOT, 'configs/demo/rtmpose-t_demo.py')

@@ -254,7 +254,7 @@ def bench_video(size: str, threads: int, num_frames: int = 60,
     so 'detect' is only the box lookup / propagation; pass a torchvision
     ``detector`` name (and weights) for a real detector's cost."""
     from rtmpose.apis import STAGES, PoseInferencer
-    from rtmpose.datasets.synthetic_video import make_synthetic_video
+    from rtmpose.datasets.synthetic import make_synthetic_video
     tmp = tempfile.mkdtemp(prefix='rtmpose-video-')
     video = make_synthetic_video(tmp, num_frames=num_frames)
     _, _, path = _export(size, tmp)

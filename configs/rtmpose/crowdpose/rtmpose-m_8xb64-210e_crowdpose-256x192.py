@@ -4,29 +4,16 @@
 # epochs, batch 8x64 and 14 keypoints.
 _base_ = ['../coco/rtmpose-m_8xb256-420e_coco-256x192.py']
 
-# runtime
+# schedule: the COCO recipe's, 210 epochs (cosine over the second half)
 max_epochs = 210
-stage2_num_epochs = 30
-base_lr = 4e-3
-
-train_cfg = dict(max_epochs=max_epochs, val_interval=10)
-
-# learning rate: linear warm-up, flat until max_epochs / 2, then cosine
+train_cfg = dict(max_epochs=max_epochs)
 param_scheduler = [
+    _base_.param_scheduler[0],
     dict(
-        type='LinearLR',
-        start_factor=1.0e-5,
-        by_epoch=False,
-        begin=0,
-        end=1000),
-    dict(
-        type='CosineAnnealingLR',
-        eta_min=base_lr * 0.05,
+        _base_.param_scheduler[1],
         begin=max_epochs // 2,
         end=max_epochs,
-        T_max=max_epochs // 2,
-        by_epoch=True,
-        convert_to_iter_based=True),
+        T_max=max_epochs // 2)
 ]
 auto_scale_lr = dict(base_batch_size=512)
 
@@ -72,7 +59,7 @@ custom_hooks = [
     _base_.ema_hook,
     dict(
         type='PipelineSwitchHook',
-        switch_epoch=max_epochs - stage2_num_epochs,
+        switch_epoch=max_epochs - _base_.stage2_num_epochs,
         switch_pipeline=_base_.train_pipeline_stage2)
 ]
 

@@ -4,39 +4,20 @@
 # keypoints.
 _base_ = ['../coco/rtmpose-m_8xb256-420e_coco-256x192.py']
 
-# runtime
+# schedule: the COCO recipe's, 210 epochs (cosine over the second half)
 max_epochs = 210
-stage2_num_epochs = 30
-base_lr = 4e-3
-
-train_cfg = dict(max_epochs=max_epochs, val_interval=10)
-
-# learning rate: linear warm-up, flat until max_epochs / 2, then cosine
+train_cfg = dict(max_epochs=max_epochs)
 param_scheduler = [
+    _base_.param_scheduler[0],
     dict(
-        type='LinearLR',
-        start_factor=1.0e-5,
-        by_epoch=False,
-        begin=0,
-        end=1000),
-    dict(
-        type='CosineAnnealingLR',
-        eta_min=base_lr * 0.05,
+        _base_.param_scheduler[1],
         begin=max_epochs // 2,
         end=max_epochs,
-        T_max=max_epochs // 2,
-        by_epoch=True,
-        convert_to_iter_based=True),
+        T_max=max_epochs // 2)
 ]
 
 # codec settings: sigma = sqrt(bins / 16) for 512 bins per axis
-codec = dict(
-    type='SimCCLabel',
-    input_size=(256, 256),
-    sigma=(5.66, 5.66),
-    simcc_split_ratio=2.0,
-    normalize=False,
-    use_dark=False)
+codec = dict(_base_.codec, input_size=(256, 256), sigma=(5.66, 5.66))
 
 model = dict(
     head=dict(
@@ -50,64 +31,14 @@ dataset_type = 'MpiiDataset'
 data_mode = 'topdown'
 data_root = 'data/mpii/'
 
-backend_args = dict(backend='local')
-
-# pipelines (the COCO recipe's, at this input size)
-train_pipeline = [
-    dict(type='LoadImage', backend_args=backend_args),
-    dict(type='GetBBoxCenterScale'),
-    dict(type='RandomFlip', direction='horizontal'),
-    dict(type='RandomHalfBody'),
-    dict(
-        type='RandomBBoxTransform', scale_factor=[0.6, 1.4], rotate_factor=80),
-    dict(type='TopdownAffine', input_size=codec['input_size']),
-    dict(type='YOLOXHSVRandomAug'),
-    dict(type='Blur', p=0.1),
-    dict(type='MedianBlur', p=0.1),
-    dict(
-        type='CoarseDropout',
-        max_holes=1,
-        max_height=0.4,
-        max_width=0.4,
-        min_holes=1,
-        min_height=0.2,
-        min_width=0.2,
-        p=1.0),
-    dict(type='GenerateTarget', encoder=codec),
-    dict(type='PackPoseInputs')
-]
-val_pipeline = [
-    dict(type='LoadImage', backend_args=backend_args),
-    dict(type='GetBBoxCenterScale'),
-    dict(type='TopdownAffine', input_size=codec['input_size']),
-    dict(type='PackPoseInputs')
-]
-train_pipeline_stage2 = [
-    dict(type='LoadImage', backend_args=backend_args),
-    dict(type='GetBBoxCenterScale'),
-    dict(type='RandomFlip', direction='horizontal'),
-    dict(type='RandomHalfBody'),
-    dict(
-        type='RandomBBoxTransform',
-        shift_factor=0.,
-        scale_factor=[0.75, 1.25],
-        rotate_factor=60),
-    dict(type='TopdownAffine', input_size=codec['input_size']),
-    dict(type='YOLOXHSVRandomAug'),
-    dict(type='Blur', p=0.1),
-    dict(type='MedianBlur', p=0.1),
-    dict(
-        type='CoarseDropout',
-        max_holes=1,
-        max_height=0.4,
-        max_width=0.4,
-        min_holes=1,
-        min_height=0.2,
-        min_width=0.2,
-        p=0.5),
-    dict(type='GenerateTarget', encoder=codec),
-    dict(type='PackPoseInputs')
-]
+# the recipe's pipelines, cropping to this input and encoding with this codec
+train_pipeline, val_pipeline, train_pipeline_stage2 = ([
+    dict(step, input_size=codec['input_size'])
+    if step['type'] == 'TopdownAffine' else
+    dict(step, encoder=codec) if step['type'] == 'GenerateTarget' else step
+    for step in pipeline
+] for pipeline in (_base_.train_pipeline, _base_.val_pipeline,
+                   _base_.train_pipeline_stage2))
 
 # data loaders
 train_dataloader = dict(
@@ -143,7 +74,7 @@ custom_hooks = [
     _base_.ema_hook,
     dict(
         type='PipelineSwitchHook',
-        switch_epoch=max_epochs - stage2_num_epochs,
+        switch_epoch=max_epochs - _base_.stage2_num_epochs,
         switch_pipeline=train_pipeline_stage2)
 ]
 

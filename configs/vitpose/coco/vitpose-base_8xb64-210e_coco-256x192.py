@@ -1,6 +1,6 @@
 # ViTPose-B with the classic decoder on COCO 256x192 (the recipe of the
 # ViTPose paper); the other sizes and the simple decoder inherit from here.
-_base_ = ['../../_base_/default_runtime.py']
+_base_ = ['../../_base_/default_runtime.py', '../../_base_/data/coco.py']
 
 # runtime
 max_epochs = 210
@@ -84,11 +84,6 @@ model = dict(
     # UDP heatmaps flip exactly: no one-pixel shift
     test_cfg=dict(flip_test=True, shift_heatmap=False))
 
-# base dataset settings
-dataset_type = 'CocoDataset'
-data_mode = 'topdown'
-data_root = 'data/coco/'
-
 backend_args = dict(backend='local')
 
 # pipelines
@@ -109,45 +104,14 @@ val_pipeline = [
     dict(type='PackPoseInputs')
 ]
 
-# data loaders
+# data: COCO (configs/_base_/data/coco.py) at this recipe's batch sizes
 train_dataloader = dict(
-    batch_size=64,
-    num_workers=4,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_mode=data_mode,
-        ann_file='annotations/person_keypoints_train2017.json',
-        data_prefix=dict(img='train2017/'),
-        pipeline=train_pipeline,
-    ))
+    batch_size=64, num_workers=4, dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(
-    batch_size=32,
-    num_workers=4,
-    persistent_workers=True,
-    drop_last=False,
-    sampler=dict(type='DefaultSampler', shuffle=False, round_up=False),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_mode=data_mode,
-        ann_file='annotations/person_keypoints_val2017.json',
-        bbox_file=f'{data_root}person_detection_results/'
-        'COCO_val2017_detections_AP_H_56_person.json',
-        data_prefix=dict(img='val2017/'),
-        test_mode=True,
-        pipeline=val_pipeline,
-    ))
+    batch_size=32, num_workers=4, dataset=dict(pipeline=val_pipeline))
 test_dataloader = val_dataloader
 
 # hooks
 default_hooks = dict(
     checkpoint=dict(save_best='coco/AP', rule='greater', max_keep_ckpts=1))
 
-# evaluators
-val_evaluator = dict(
-    type='CocoMetric',
-    ann_file=data_root + 'annotations/person_keypoints_val2017.json')
-test_evaluator = val_evaluator

@@ -10,23 +10,13 @@ codec = dict(
 model = dict(
     backbone=dict(img_size=(384, 288)), head=dict(decoder=codec))
 
-backend_args = dict(backend='local')
-train_pipeline = [
-    dict(type='LoadImage', backend_args=backend_args),
-    dict(type='GetBBoxCenterScale'),
-    dict(type='RandomFlip', direction='horizontal'),
-    dict(type='RandomHalfBody'),
-    dict(type='RandomBBoxTransform'),
-    dict(type='TopdownAffine', input_size=codec['input_size'], use_udp=True),
-    dict(type='GenerateTarget', encoder=codec),
-    dict(type='PackPoseInputs')
-]
-val_pipeline = [
-    dict(type='LoadImage', backend_args=backend_args),
-    dict(type='GetBBoxCenterScale'),
-    dict(type='TopdownAffine', input_size=codec['input_size'], use_udp=True),
-    dict(type='PackPoseInputs')
-]
+# the recipe's pipelines, cropping to this input and encoding with this codec
+train_pipeline, val_pipeline = ([
+    dict(step, input_size=codec['input_size'])
+    if step['type'] == 'TopdownAffine' else
+    dict(step, encoder=codec) if step['type'] == 'GenerateTarget' else step
+    for step in pipeline
+] for pipeline in (_base_.train_pipeline, _base_.val_pipeline))
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
 test_dataloader = val_dataloader

@@ -2,6 +2,7 @@
 from .bbox_transforms import (GetBBoxCenterScale, RandomBBoxTransform,
                               RandomHalfBody)
 from .converting import KeypointConverter
+from .crop_settings import crop_settings
 from .flip import RandomFlip, flip_keypoints
 from .formatting import PackPoseInputs
 from .loading import LoadImage
@@ -15,5 +16,5 @@ __all__ = [
     'Blur', 'CoarseDropout', 'GenerateTarget', 'GetBBoxCenterScale',
     'LoadImage', 'MedianBlur', 'PackPoseInputs', 'RandomBBoxTransform',
     'RandomFlip', 'RandomHalfBody', 'TopdownAffine', 'YOLOXHSVRandomAug',
-    'flip_keypoints'
+    'crop_settings', 'flip_keypoints'
 ]

@@ -6,7 +6,7 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from rtmpose.registry import TRANSFORMS
-from rtmpose.structures import bbox_xyxy2cs
+from rtmpose.structures import DEFAULT_BBOX_PADDING, bbox_xyxy2cs
 
 
 @TRANSFORMS.register_module()
@@ -14,7 +14,7 @@ class GetBBoxCenterScale(BaseTransform):
     """``bbox`` (N, 4) xyxy -> ``bbox_center`` (N, 2) and ``bbox_scale``
     (N, 2) (w, h) pixels, enlarged by ``padding``."""
 
-    def __init__(self, padding: float = 1.25):
+    def __init__(self, padding: float = DEFAULT_BBOX_PADDING):
         self.padding = padding
 
     def transform(self, results: dict) -> dict:

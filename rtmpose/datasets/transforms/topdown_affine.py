@@ -40,7 +40,8 @@ class TopdownAffine(BaseTransform):
         results['bbox_scale'] = scale
         center = results['bbox_center'][0]
         rotation = results.get('bbox_rotation')
-        rot = 0. if rotation is None else float(rotation[0])
+        # kept float32 (not float()): the matrix's last bits follow its dtype
+        rot = 0. if rotation is None else rotation[0]
 
         mat = get_warp_matrix(
             center, scale[0], rot, output_size=(w, h), use_udp=self.use_udp)

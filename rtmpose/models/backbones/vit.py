@@ -9,8 +9,8 @@ from mmengine.model.weight_init import trunc_normal_
 from torch import Tensor
 
 from rtmpose.registry import MODELS
-from ..utils import (TransformerEncoderLayer, WindowMultiheadSelfAttention,
-                     resize_pos_embed)
+from ..layers import (TransformerEncoderLayer, WindowMultiheadSelfAttention,
+                      resize_pos_embed)
 from .vit_weights import convert_vit_backbone
 
 

@@ -30,7 +30,7 @@ import torch.nn.functional as F
 from mmengine.logging import print_log
 from torch import Tensor
 
-from ..utils import resize_pos_embed
+from ..layers import resize_pos_embed
 
 _TIMM_RENAMES = (
     (r'^blocks\.(\d+)\.norm1\.', r'layers.\1.ln1.'),

@@ -1,17 +1,16 @@
 """Heatmap head: (de)convolutions from the last feature map to one heatmap
 per keypoint (SimpleBaseline; the classic and simple decoders of ViTPose)."""
-from typing import List, Optional, Sequence, Tuple
+from typing import Optional, Sequence, Tuple
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmengine.model import BaseModule
-from mmengine.structures import InstanceData
 from torch import Tensor
 
 from rtmpose.registry import KEYPOINT_CODECS, MODELS
 from rtmpose.evaluation.functional import heatmap_pck_accuracy
 from ..utils import flip_back_heatmaps
+from .base_head import BaseHead
 
 # ConvTranspose2d (padding, output_padding) per kernel size that exactly
 # doubles the map size at stride 2
@@ -19,7 +18,7 @@ _DECONV_PADDING = {4: (1, 0), 3: (1, 1), 2: (0, 0)}
 
 
 @MODELS.register_module()
-class HeatmapHead(BaseModule):
+class HeatmapHead(BaseHead):
     """Last backbone map (N, C, h, w) -> heatmaps (N, K, H, W).
 
     Layers, in order (each optional):
@@ -50,6 +49,8 @@ class HeatmapHead(BaseModule):
         decoder (dict, optional): Codec config (KEYPOINT_CODECS) used by
             :meth:`predict`.
     """
+
+    output_names = ('heatmaps', )
 
     def __init__(self,
                  in_channels: int,
@@ -203,51 +204,11 @@ class HeatmapHead(BaseModule):
             losses['acc_pose'] = torch.tensor(acc, device=pred.device)
         return losses
 
-    def predict(self,
-                feats,
-                batch_data_samples: list,
-                test_cfg: Optional[dict] = None) -> List[InstanceData]:
-        """Decode keypoints in input space.
-
-        Args:
-            feats: tuple of maps, or ``[feats, feats_of_flipped_input]``
-                when ``test_cfg['flip_test']``.
-            batch_data_samples (list): data samples; flip test reads
-                ``metainfo['flip_indices']`` of the first one.
-            test_cfg (dict): ``flip_test`` (bool), ``shift_heatmap`` (bool,
-                see :func:`~rtmpose.models.utils.flip_back_heatmaps`; off
-                for UDP), ``output_heatmaps`` (bool: also return the
-                (averaged) heatmaps as ``heatmaps`` (1, K, H, W)).
-
-        Returns:
-            list[InstanceData]: per sample ``keypoints`` (1, K, 2) input
-            pixels and ``keypoint_scores`` (1, K), numpy.
-        """
-        test_cfg = test_cfg or {}
-        if self.decoder is None:
-            raise RuntimeError('HeatmapHead.predict needs a decoder; set '
-                               '`decoder=<codec cfg>` in the head config')
-        if test_cfg.get('flip_test', False):
-            feats, feats_flip = feats
-            metainfo = batch_data_samples[0].metainfo
-            if 'flip_indices' not in metainfo:
-                raise KeyError('HeatmapHead: flip_test needs '
-                               "metainfo['flip_indices'] in the data samples")
-            flipped = flip_back_heatmaps(
-                self.forward(feats_flip), metainfo['flip_indices'],
-                test_cfg.get('shift_heatmap', False))
-            heatmaps = (self.forward(feats) + flipped) * 0.5
-        else:
-            heatmaps = self.forward(feats)
-
-        heatmaps = heatmaps.detach().float().cpu().numpy()
-        keypoints, scores = self.decoder.decode(heatmaps)
-        preds = []
-        for i in range(len(keypoints)):
-            inst = InstanceData(
-                keypoints=keypoints[i:i + 1],
-                keypoint_scores=scores[i:i + 1])
-            if test_cfg.get('output_heatmaps', False):
-                inst.heatmaps = heatmaps[i:i + 1]
-            preds.append(inst)
-        return preds
+    def merge_flip(self, outputs: Tensor, flipped: Tensor,
+                   flip_indices: Sequence[int], test_cfg: dict) -> Tensor:
+        """Average the heatmaps with the flipped input's, flipped back;
+        ``test_cfg['shift_heatmap']``: see
+        :func:`~rtmpose.models.utils.flip_back_heatmaps` (off for UDP)."""
+        flipped = flip_back_heatmaps(flipped, flip_indices,
+                                     test_cfg.get('shift_heatmap', False))
+        return (outputs + flipped) * 0.5

@@ -1,15 +1,15 @@
 """RTMCC head: SimCC coordinate classification refined by a GAU."""
-from typing import List, Optional, Sequence, Tuple
+from typing import Optional, Sequence, Tuple
 
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModule
-from mmengine.structures import InstanceData
 from torch import Tensor
 
 from rtmpose.registry import KEYPOINT_CODECS, MODELS
 from rtmpose.evaluation.functional import simcc_pck_accuracy
-from ..utils import RTMCCBlock, ScaleNorm, flip_back_simcc
+from ..layers import RTMCCBlock, ScaleNorm
+from ..utils import flip_back_simcc
+from .base_head import BaseHead
 
 _GAU_DEFAULTS = dict(
     hidden_dims=256,
@@ -36,7 +36,7 @@ def _gather_labels(batch_data_samples: list, key: str) -> Tensor:
 
 
 @MODELS.register_module()
-class RTMCCHead(BaseModule):
+class RTMCCHead(BaseHead):
     """Top-down head of RTMPose.
 
     (N, C, h, w) last backbone map -> ``final_layer`` conv to K channels ->
@@ -58,6 +58,8 @@ class RTMCCHead(BaseModule):
         decoder (dict, optional): Codec config (KEYPOINT_CODECS) used by
             :meth:`predict`.
     """
+
+    output_names = ('keypoint_x_labels', 'keypoint_y_labels')
 
     def __init__(self,
                  in_channels: int,
@@ -161,55 +163,13 @@ class RTMCCHead(BaseModule):
         return dict(loss_kpt=loss, acc_pose=torch.tensor(acc,
                                                          device=pred_x.device))
 
-    def predict(self,
-                feats,
-                batch_data_samples: list,
-                test_cfg: Optional[dict] = None) -> List[InstanceData]:
-        """Decode keypoints in input space.
-
-        Args:
-            feats: tuple of maps, or ``[feats, feats_of_flipped_input]``
-                when ``test_cfg['flip_test']``.
-            batch_data_samples (list): data samples; flip test reads
-                ``metainfo['flip_indices']`` of the first one.
-            test_cfg (dict): ``flip_test`` (bool), ``output_heatmaps`` (bool:
-                also return the averaged vectors as ``keypoint_x_labels``
-                (1, K, W*k) and ``keypoint_y_labels`` (1, K, H*k)).
-
-        Returns:
-            list[InstanceData]: per sample ``keypoints`` (1, K, 2) input
-            pixels and ``keypoint_scores`` (1, K), numpy.
-        """
-        test_cfg = test_cfg or {}
-        if self.decoder is None:
-            raise RuntimeError('RTMCCHead.predict needs a decoder; set '
-                               '`decoder=<codec cfg>` in the head config')
-        if test_cfg.get('flip_test', False):
-            feats, feats_flip = feats
-            pred_x, pred_y = self.forward(feats)
-            flip_x, flip_y = self.forward(feats_flip)
-            metainfo = batch_data_samples[0].metainfo
-            if 'flip_indices' not in metainfo:
-                raise KeyError('RTMCCHead: flip_test needs '
-                               "metainfo['flip_indices'] in the data samples")
-            flip_x, flip_y = flip_back_simcc(flip_x, flip_y,
-                                             metainfo['flip_indices'],
-                                             self.simcc_split_ratio)
-            pred_x = (pred_x + flip_x) * 0.5
-            pred_y = (pred_y + flip_y) * 0.5
-        else:
-            pred_x, pred_y = self.forward(feats)
-
-        simcc_x = pred_x.detach().cpu().numpy()
-        simcc_y = pred_y.detach().cpu().numpy()
-        keypoints, scores = self.decoder.decode(simcc_x, simcc_y)
-        preds = []
-        for i in range(len(keypoints)):
-            inst = InstanceData(
-                keypoints=keypoints[i:i + 1],
-                keypoint_scores=scores[i:i + 1])
-            if test_cfg.get('output_heatmaps', False):
-                inst.keypoint_x_labels = simcc_x[i:i + 1]
-                inst.keypoint_y_labels = simcc_y[i:i + 1]
-            preds.append(inst)
-        return preds
+    def merge_flip(self, outputs: Tuple[Tensor, Tensor],
+                   flipped: Tuple[Tensor, Tensor],
+                   flip_indices: Sequence[int],
+                   test_cfg: dict) -> Tuple[Tensor, Tensor]:
+        """Average the SimCC vectors with the flipped input's, flipped
+        back."""
+        pred_x, pred_y = outputs
+        flip_x, flip_y = flip_back_simcc(*flipped, flip_indices,
+                                         self.simcc_split_ratio)
+        return (pred_x + flip_x) * 0.5, (pred_y + flip_y) * 0.5

@@ -10,27 +10,21 @@ from mmengine.structures import InstanceData
 from torch import Tensor
 
 from rtmpose.registry import MODELS
+from rtmpose.structures.bbox import input_to_image
 
 
 def input_to_image_coords(keypoints: np.ndarray, metainfo: dict) -> np.ndarray:
-    """Map (..., 2) input-space pixels of a crop to original image pixels.
-
-    Uses ``input_center`` (2,), ``input_scale`` (2,) (w, h) and
-    ``input_size`` (w, h) from the crop's metainfo, and ``input_udp``:
-    non-UDP inverts ``in = (img - c) * size / scale + size / 2``; UDP
-    measures sizes as ``size - 1``: ``in = (img - c) * (size - 1) / scale
-    + (size - 1) / 2``.
+    """Map (..., 2) input-space pixels of a crop to original image pixels
+    with the crop's ``input_center``, ``input_scale``, ``input_size`` and
+    ``input_udp`` metainfo (see ``rtmpose.structures.bbox.input_to_image``).
     """
     for key in ('input_center', 'input_scale', 'input_size'):
         if key not in metainfo:
             raise KeyError(f'TopdownPoseEstimator: metainfo lacks {key!r} '
                            '(set by TopdownAffine, packed by PackPoseInputs)')
-    center = np.asarray(metainfo['input_center'], dtype=np.float32)
-    scale = np.asarray(metainfo['input_scale'], dtype=np.float32)
-    size = np.asarray(metainfo['input_size'], dtype=np.float32)
-    if metainfo.get('input_udp', False):
-        return (keypoints - (size - 1) / 2) * scale / (size - 1) + center
-    return keypoints * scale / size + center - scale / 2
+    return input_to_image(keypoints, metainfo['input_center'],
+                          metainfo['input_scale'], metainfo['input_size'],
+                          metainfo.get('input_udp', False))
 
 
 @MODELS.register_module()

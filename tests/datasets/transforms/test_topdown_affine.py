@@ -1,3 +1,6 @@
+import os
+import subprocess
+
 import cv2
 import numpy as np
 import pytest
@@ -87,3 +90,60 @@ def test_flip_then_affine_keeps_keypoints_on_image():
     for kpt in out['transformed_keypoints'][0]:
         centre = _blob_centre(out['img'], kpt)
         assert np.abs(centre - kpt).max() < 1.0
+
+
+REF_PYTHON = '/tmp/mmpose-ref/bin/python'  # mmpose 1.3.2, see the team brief
+# (center, scale (w, h), rotation degrees, input_size, use_udp): off-aspect
+# boxes, rotations of both signs, boxes over the image border
+REF_BOXES = [((320., 250.), (300., 375.), 0., (192, 256), False),
+             ((301.3, 177.8), (120.5, 333.), 37.5, (192, 256), False),
+             ((40., 420.), (210., 90.), -75.25, (288, 384), False),
+             ((320., 250.), (300., 375.), 0., (192, 256), True),
+             ((301.3, 177.8), (120.5, 333.), 37.5, (192, 256), True),
+             ((600., 30.), (95.3, 140.7), -121., (48, 64), True)]
+
+_REF_SCRIPT = '''
+import sys
+import numpy as np
+from mmpose.datasets.transforms import TopdownAffine
+data = np.load(sys.argv[1], allow_pickle=True)
+img, kpts, boxes = data['img'], data['kpts'], data['boxes']
+out = {}
+for i, (c, s, r, size, udp) in enumerate(boxes):
+    res = TopdownAffine(input_size=tuple(size), use_udp=bool(udp))(dict(
+        img=img.copy(), bbox_center=np.array([c], np.float32),
+        bbox_scale=np.array([s], np.float32),
+        bbox_rotation=np.array([r], np.float32), keypoints=kpts.copy(),
+        keypoints_visible=np.ones(kpts.shape[:2], np.float32)))
+    out[f'img{i}'] = res['img']
+    out[f'kpts{i}'] = res['transformed_keypoints']
+np.savez(sys.argv[2], **out)
+'''
+
+
+@pytest.mark.skipif(not os.path.exists(REF_PYTHON),
+                    reason='reference mmpose venv absent')
+def test_crops_equal_the_reference_pixel_for_pixel(tmp_path):
+    """TopdownAffine crops (with rotation, off-aspect scales, UDP or not)
+    are the reference mmpose 1.3.2 crops, every pixel."""
+    rng = np.random.default_rng(0)
+    img = rng.integers(0, 256, (480, 640, 3), dtype=np.uint8)
+    kpts = rng.uniform(0, 480, (1, 5, 2)).astype(np.float32)
+    boxes = np.array(REF_BOXES, dtype=object)
+    np.savez(tmp_path / 'in.npz', img=img, kpts=kpts, boxes=boxes)
+    (tmp_path / 'ref.py').write_text(_REF_SCRIPT)
+    subprocess.run([REF_PYTHON, str(tmp_path / 'ref.py'),
+                    str(tmp_path / 'in.npz'), str(tmp_path / 'ref.npz')],
+                   check=True, cwd=str(tmp_path), capture_output=True)
+    ref = np.load(tmp_path / 'ref.npz')
+    for i, (center, scale, rot, size, udp) in enumerate(REF_BOXES):
+        res = TopdownAffine(input_size=size, use_udp=udp)(dict(
+            img=img.copy(), bbox_center=np.array([center], np.float32),
+            bbox_scale=np.array([scale], np.float32),
+            bbox_rotation=np.array([rot], np.float32), keypoints=kpts.copy(),
+            keypoints_visible=np.ones(kpts.shape[:2], np.float32)))
+        assert res['img'].shape == ref[f'img{i}'].shape
+        differ = (res['img'] != ref[f'img{i}']).any(-1).sum()
+        assert differ == 0, f'box {i}: {differ} pixels differ'
+        np.testing.assert_allclose(res['transformed_keypoints'],
+                                   ref[f'kpts{i}'], atol=1e-3)

@@ -15,7 +15,7 @@ from typing import Tuple
 import cv2
 import numpy as np
 
-from .synthetic import generate_synthetic_coco
+from .writer import generate_synthetic_coco
 
 
 def make_synthetic_video(root: str,

@@ -4,8 +4,8 @@ import pytest
 import torch
 
 from rtmpose.models.backbones import VisionTransformer
-from rtmpose.models.utils import (MultiheadSelfAttention,
-                                  WindowMultiheadSelfAttention)
+from rtmpose.models.layers import (MultiheadSelfAttention,
+                                   WindowMultiheadSelfAttention)
 
 C, HEADS = 16, 2
 TINY = dict(embed_dims=C, num_layers=6, num_heads=HEADS,

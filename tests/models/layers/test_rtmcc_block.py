@@ -2,8 +2,8 @@ import math
 
 import torch
 
-from rtmpose.models.utils import (RTMCCBlock, Scale, ScaleNorm,
-                                  rotary_position_encoding)
+from rtmpose.models.layers import (RTMCCBlock, Scale, ScaleNorm,
+                                   rotary_position_encoding)
 
 
 def test_scale_norm_and_scale():

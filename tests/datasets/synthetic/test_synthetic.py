@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from rtmpose.datasets import synthetic
+from rtmpose.datasets.synthetic import writer
 from rtmpose.datasets.synthetic import (COCO_KEYPOINT_NAMES, COCO_SKELETON,
                                         generate_synthetic_coco, is_generated)
 
@@ -240,7 +240,7 @@ def test_incomplete_generation_is_detected(tmp_path, monkeypatch):
     def fail(*_, **__):
         raise RuntimeError('interrupted')
 
-    monkeypatch.setattr(synthetic, '_write_split', fail)
+    monkeypatch.setattr(writer, '_write_split', fail)
     generate_synthetic_coco(root, **args)
     assert is_generated(root)
 
@@ -252,12 +252,12 @@ def test_incomplete_generation_is_detected(tmp_path, monkeypatch):
 
     generate_synthetic_coco(root, **dict(args, seed=1))
     assert is_generated(root)
-    marker = json.loads((root / synthetic.MARKER).read_text())
+    marker = json.loads((root / writer.MARKER).read_text())
     assert marker['seed'] == 1
     assert len(list((root / 'images/train').glob('*.jpg'))) == 2
 
     # Files without the marker (e.g. a killed run) are not a dataset.
-    (root / synthetic.MARKER).unlink()
+    (root / writer.MARKER).unlink()
     assert not is_generated(root)
     generate_synthetic_coco(root, **dict(args, seed=1))
     assert is_generated(root)
