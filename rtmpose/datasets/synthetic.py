@@ -42,7 +42,6 @@ same OpenCV build). The val split does not depend on ``num_train_images``.
 """
 import colorsys
 import json
-import os
 import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -50,6 +49,8 @@ from statistics import NormalDist
 
 import cv2
 import numpy as np
+
+from rtmpose.fileio import atomic_write
 
 COCO_KEYPOINT_NAMES = ('nose', 'left_eye', 'right_eye', 'left_ear',
                        'right_ear', 'left_shoulder', 'right_shoulder',
@@ -658,7 +659,5 @@ def generate_synthetic_coco(root,
         (root / ANN_FILES[split]).unlink(missing_ok=True)
     _write_split(root, 'train', int(num_train_images), int(seed), params)
     _write_split(root, 'val', int(num_val_images), int(seed), params)
-    tmp = root / f'{MARKER}.{os.getpid()}.tmp'
-    tmp.write_text(json.dumps(marker, sort_keys=True))
-    os.replace(tmp, root / MARKER)
+    atomic_write(root / MARKER, json.dumps(marker, sort_keys=True))
     return paths

@@ -23,6 +23,7 @@ import torch
 from torch import Tensor, nn
 
 from rtmpose.apis.pose_backend import crop_settings
+from rtmpose.fileio import temp_name_for
 from rtmpose.registry import KEYPOINT_CODECS
 from .metadata import (DECODED_OUTPUTS, FORMAT_VERSION, HEATMAP_OUTPUTS,
                        INPUT_NAME, SIMCC_OUTPUTS, save_with_metadata)
@@ -202,20 +203,26 @@ def export_onnx(model: nn.Module,
     wrapper = ExportWrapper(model, decode_scale).eval()
     axes = {n: {0: 'batch'} for n in (INPUT_NAME, ) + names}
     os.makedirs(osp.dirname(osp.abspath(output)), exist_ok=True)
-    # the exporter writes next to ``output``; save_with_metadata renames
-    partial = f'{output}.partial'
-    with warnings.catch_warnings():
-        # the TorchScript exporter's deprecation notice and tracer notes on
-        # Python shape checks (shapes are fixed apart from the batch)
-        warnings.simplefilter('ignore', DeprecationWarning)
-        warnings.simplefilter('ignore', torch.jit.TracerWarning)
-        torch.onnx.export(wrapper, (dummy, ),
-                          partial,
-                          dynamo=False,
-                          opset_version=opset,
-                          input_names=[INPUT_NAME],
-                          output_names=list(names),
-                          dynamic_axes=axes if dynamic_batch else None)
+    # the exporter writes a file; its graph gets the metadata and is written
+    # to ``output`` atomically by save_with_metadata
+    partial = temp_name_for(output)
+    try:
+        with warnings.catch_warnings():
+            # the TorchScript exporter's deprecation notice and tracer notes
+            # on Python shape checks (shapes are fixed apart from the batch)
+            warnings.simplefilter('ignore', DeprecationWarning)
+            warnings.simplefilter('ignore', torch.jit.TracerWarning)
+            torch.onnx.export(wrapper, (dummy, ),
+                              partial,
+                              dynamo=False,
+                              opset_version=opset,
+                              input_names=[INPUT_NAME],
+                              output_names=list(names),
+                              dynamic_axes=axes if dynamic_batch else None)
+        proto = onnx.load(partial)
+    finally:
+        if osp.exists(partial):
+            os.remove(partial)
     meta = dict(format_version=FORMAT_VERSION,
                 input_size=list(input_size),
                 outputs=kind,
@@ -223,5 +230,5 @@ def export_onnx(model: nn.Module,
                 bbox_padding=settings['padding'],
                 use_udp=settings['use_udp'],
                 dataset_meta=_dataset_meta_json(model.dataset_meta))
-    save_with_metadata(onnx.load(partial), meta, output)
+    save_with_metadata(proto, meta, output)
     return meta

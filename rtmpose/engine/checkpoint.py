@@ -10,7 +10,6 @@ import logging
 import os
 import os.path as osp
 import re
-import tempfile
 from collections import OrderedDict
 from typing import Dict, Iterable, Optional, Tuple, Union
 
@@ -20,6 +19,8 @@ from mmengine.fileio import LocalBackend, register_backend
 from mmengine.logging import print_log
 from mmengine.runner.checkpoint import CheckpointLoader
 from torch import nn
+
+from rtmpose.fileio import atomic_write
 
 
 def _numpy_safe_globals() -> list:
@@ -200,34 +201,15 @@ def _short_list(keys: list, limit: int = 8) -> str:
 
 
 class AtomicLocalBackend(LocalBackend):
-    """Local file backend whose writes never leave a half-written file.
-
-    Writes go to a temporary file in the target folder, then replace the
-    target with ``os.replace`` (atomic on POSIX), so an interrupted save keeps
-    the previous checkpoint intact.
-    """
+    """Local file backend whose writes never leave a half-written file
+    (:func:`rtmpose.fileio.atomic_write`): an interrupted save keeps the
+    previous checkpoint intact."""
 
     def put(self, obj: bytes, filepath) -> None:
-        _atomic_write(str(filepath), obj, 'wb')
+        atomic_write(str(filepath), obj)
 
     def put_text(self, obj: str, filepath, encoding: str = 'utf-8') -> None:
-        _atomic_write(str(filepath), obj.encode(encoding), 'wb')
-
-
-def _atomic_write(path: str, data: bytes, mode: str) -> None:
-    folder = osp.dirname(osp.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix='.tmp-', suffix='.part')
-    try:
-        with os.fdopen(fd, mode) as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if osp.exists(tmp):
-            os.remove(tmp)
-        raise
+        atomic_write(str(filepath), obj, encoding)
 
 
 def install() -> None:
