@@ -7,6 +7,7 @@ import torch
 import torch.distributed as torch_dist
 from mmengine.device import get_device
 from mmengine.dist import is_distributed
+from mmengine.hooks import CheckpointHook as MMEngineCheckpointHook
 from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper, revert_sync_batchnorm
 from mmengine.runner import BaseLoop, Runner
@@ -14,6 +15,7 @@ from torch import nn
 
 from rtmpose.registry import RUNNERS
 from . import checkpoint as ckpt_io
+from .hooks.checkpoint_hook import AtomicCheckpointHook
 from .hooks.interrupt_checkpoint_hook import InterruptCheckpointHook
 from .hooks.pipeline_switch_hook import reset_persistent_workers
 from .hooks.plain_checkpoint_hook import PlainCheckpointHook
@@ -35,6 +37,9 @@ class PoseRunner(Runner):
     - ``train_cfg = dict(by_epoch=True, ...)`` runs
       :class:`ResumableEpochBasedTrainLoop`: ``--resume`` from a mid-epoch
       checkpoint continues with the next batch of that epoch;
+    - every ``CheckpointHook`` of the config is an
+      :class:`AtomicCheckpointHook` (a kill at any moment leaves a complete
+      checkpoint that ``--resume`` finds);
     - always registered: :class:`StartupCheckHook` (config / model / data
       consistency before the run), :class:`InterruptCheckpointHook` (Ctrl-C
       or SIGTERM save a resumable checkpoint) unless the config has one,
@@ -58,6 +63,17 @@ class PoseRunner(Runner):
         self.register_hook(StartupCheckHook())
         if not any(isinstance(h, InterruptCheckpointHook) for h in self.hooks):
             self.register_hook(InterruptCheckpointHook())
+
+    def register_hook(self, hook, priority=None) -> None:
+        if isinstance(hook, dict) and hook.get('type') in (
+                'CheckpointHook', MMEngineCheckpointHook):
+            hook = dict(hook, type=AtomicCheckpointHook)
+        elif type(hook) is MMEngineCheckpointHook:
+            raise TypeError(
+                'PoseRunner saves checkpoints with AtomicCheckpointHook; pass '
+                "dict(type='CheckpointHook', ...) instead of mmengine's "
+                'CheckpointHook object')
+        super().register_hook(hook, priority)
 
     @classmethod
     def from_cfg(cls, cfg) -> 'PoseRunner':

@@ -1,9 +1,10 @@
+from .checkpoint_hook import AtomicCheckpointHook
 from .interrupt_checkpoint_hook import InterruptCheckpointHook
 from .pipeline_switch_hook import PipelineSwitchHook
 from .plain_checkpoint_hook import PlainCheckpointHook
 from .startup_check_hook import StartupCheckHook
 
 __all__ = [
-    'PlainCheckpointHook', 'InterruptCheckpointHook', 'PipelineSwitchHook',
+    'AtomicCheckpointHook', 'PlainCheckpointHook', 'InterruptCheckpointHook', 'PipelineSwitchHook',
     'StartupCheckHook'
 ]

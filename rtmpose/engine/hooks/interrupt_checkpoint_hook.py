@@ -9,6 +9,7 @@ from mmengine.dist import all_reduce, barrier, get_world_size, \
     is_main_process
 from mmengine.hooks import Hook
 
+from rtmpose.fileio import atomic_write
 from rtmpose.registry import HOOKS
 
 
@@ -70,8 +71,8 @@ class InterruptCheckpointHook(Hook):
             f'{batch_idx + 1}) and stopping; continue with --resume')
         runner.save_checkpoint(runner.work_dir, name, by_epoch=False)
         if is_main_process():
-            with open(osp.join(runner.work_dir, 'last_checkpoint'), 'w') as f:
-                f.write(osp.join(runner.work_dir, name))
+            atomic_write(osp.join(runner.work_dir, 'last_checkpoint'),
+                         osp.join(runner.work_dir, name))
         barrier()  # no rank exits (and gets the others killed) mid-save
         self.release()
         raise SystemExit(128 + signum)
