@@ -16,7 +16,8 @@ from torch import nn
 from rtmpose.registry import RUNNERS
 from . import checkpoint as ckpt_io
 from .hooks.checkpoint_hook import AtomicCheckpointHook
-from .hooks.interrupt_checkpoint_hook import InterruptCheckpointHook
+from .hooks.interrupt_checkpoint_hook import (InterruptCheckpointHook,
+                                              WorkerSignalGuard)
 from .hooks.pipeline_switch_hook import reset_persistent_workers
 from .hooks.plain_checkpoint_hook import PlainCheckpointHook
 from .hooks.startup_check_hook import StartupCheckHook
@@ -42,8 +43,10 @@ class PoseRunner(Runner):
       checkpoint that ``--resume`` finds);
     - always registered: :class:`StartupCheckHook` (config / model / data
       consistency before the run), :class:`InterruptCheckpointHook` (Ctrl-C
-      or SIGTERM save a resumable checkpoint) unless the config has one,
-      :class:`PlainCheckpointHook`;
+      or SIGTERM, also to the whole process group, save a resumable
+      checkpoint) unless the config has one, :class:`PlainCheckpointHook`;
+    - DataLoader workers start with :class:`WorkerSignalGuard` (they leave
+      SIGINT / SIGTERM to the main process);
     - a warning when the total batch size differs from
       ``auto_scale_lr.base_batch_size`` and scaling is off;
     - distributed runs on CPU: the gloo process group is started here (not
@@ -97,6 +100,14 @@ class PoseRunner(Runner):
                     seconds=dist_cfg['timeout'])
             torch_dist.init_process_group(backend='gloo', **dist_cfg)
         super().setup_env(env_cfg)
+
+    @staticmethod
+    def build_dataloader(dataloader, seed=None, diff_rank_seed=False):
+        loader = Runner.build_dataloader(dataloader, seed, diff_rank_seed)
+        if loader.num_workers > 0 and not isinstance(loader.worker_init_fn,
+                                                     WorkerSignalGuard):
+            loader.worker_init_fn = WorkerSignalGuard(loader.worker_init_fn)
+        return loader
 
     def build_train_loop(self, loop):
         if isinstance(loop, dict) and 'type' not in loop and loop.get(

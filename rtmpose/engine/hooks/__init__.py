@@ -1,10 +1,11 @@
 from .checkpoint_hook import AtomicCheckpointHook
-from .interrupt_checkpoint_hook import InterruptCheckpointHook
+from .interrupt_checkpoint_hook import (InterruptCheckpointHook,
+                                        WorkerSignalGuard)
 from .pipeline_switch_hook import PipelineSwitchHook
 from .plain_checkpoint_hook import PlainCheckpointHook
 from .startup_check_hook import StartupCheckHook
 
 __all__ = [
-    'AtomicCheckpointHook', 'PlainCheckpointHook', 'InterruptCheckpointHook', 'PipelineSwitchHook',
-    'StartupCheckHook'
+    'AtomicCheckpointHook', 'PlainCheckpointHook', 'InterruptCheckpointHook',
+    'PipelineSwitchHook', 'StartupCheckHook', 'WorkerSignalGuard'
 ]

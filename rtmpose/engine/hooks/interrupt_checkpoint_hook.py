@@ -2,7 +2,7 @@
 import os.path as osp
 import signal
 import threading
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import torch
 from mmengine.dist import all_reduce, barrier, get_world_size, \
@@ -20,6 +20,11 @@ class InterruptCheckpointHook(Hook):
     the work dir, point ``last_checkpoint`` at it and stop with exit status
     128 + signal number. ``tools/train.py --resume`` then continues from the
     next batch of the same epoch.
+
+    The signal may go to the whole process group (``timeout``, Slurm
+    preemption, ``docker stop``, Ctrl-C): ``PoseRunner`` starts DataLoader
+    workers with :class:`WorkerSignalGuard`, so they ignore it and keep
+    serving batches until the main process has saved and shuts them down.
 
     A second signal of the same kind gets the previous handler (Ctrl-C twice
     stops at once). Under distributed training the ranks agree every
@@ -86,3 +91,24 @@ class InterruptCheckpointHook(Hook):
         for signum, handler in self._previous.items():
             signal.signal(signum, handler)
         self._previous = {}
+
+
+class WorkerSignalGuard:
+    """``worker_init_fn`` of DataLoader workers: ignore SIGINT and SIGTERM,
+    then call ``init_fn`` (mmengine's seeding).
+
+    torch's workers die of a SIGTERM (and stop on a SIGINT) that is sent to
+    the process group, and the main process then crashes with "DataLoader
+    worker is killed" before it can save. The main process alone decides:
+    it saves (:class:`InterruptCheckpointHook`) and ends the workers; a
+    worker whose main process is gone exits by itself (torch's watchdog).
+    """
+
+    def __init__(self, init_fn: Optional[Callable[[int], None]] = None):
+        self.init_fn = init_fn
+
+    def __call__(self, worker_id: int) -> None:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, signal.SIG_IGN)
+        if self.init_fn is not None:
+            self.init_fn(worker_id)
