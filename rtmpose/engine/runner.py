@@ -18,6 +18,7 @@ from . import checkpoint as ckpt_io
 from .hooks.checkpoint_hook import AtomicCheckpointHook
 from .hooks.interrupt_checkpoint_hook import (InterruptCheckpointHook,
                                               WorkerSignalGuard)
+from .hooks.non_finite_loss_hook import NonFiniteLossHook
 from .hooks.pipeline_switch_hook import reset_persistent_workers
 from .hooks.plain_checkpoint_hook import PlainCheckpointHook
 from .hooks.startup_check_hook import StartupCheckHook
@@ -44,7 +45,9 @@ class PoseRunner(Runner):
     - always registered: :class:`StartupCheckHook` (config / model / data
       consistency before the run), :class:`InterruptCheckpointHook` (Ctrl-C
       or SIGTERM, also to the whole process group, save a resumable
-      checkpoint) unless the config has one, :class:`PlainCheckpointHook`;
+      checkpoint) and :class:`NonFiniteLossHook` (a NaN / inf loss stops
+      training before the step) unless the config has them,
+      :class:`PlainCheckpointHook`;
     - DataLoader workers start with :class:`WorkerSignalGuard` (they leave
       SIGINT / SIGTERM to the main process);
     - a warning when the total batch size differs from
@@ -64,8 +67,9 @@ class PoseRunner(Runner):
         self._loaded_meta: dict = {}
         self.register_hook(PlainCheckpointHook())
         self.register_hook(StartupCheckHook())
-        if not any(isinstance(h, InterruptCheckpointHook) for h in self.hooks):
-            self.register_hook(InterruptCheckpointHook())
+        for guard in (InterruptCheckpointHook, NonFiniteLossHook):
+            if not any(isinstance(h, guard) for h in self.hooks):
+                self.register_hook(guard())
 
     def register_hook(self, hook, priority=None) -> None:
         if isinstance(hook, dict) and hook.get('type') in (
@@ -123,7 +127,8 @@ class PoseRunner(Runner):
             return super().train()
         finally:
             for hook in self.hooks:
-                if isinstance(hook, InterruptCheckpointHook):
+                if isinstance(hook, (InterruptCheckpointHook,
+                                     NonFiniteLossHook)):
                     hook.release()
             # Idle persistent workers would otherwise hold the exit (also
             # after an interrupt) for seconds.

@@ -1,11 +1,13 @@
 from .checkpoint_hook import AtomicCheckpointHook
 from .interrupt_checkpoint_hook import (InterruptCheckpointHook,
                                         WorkerSignalGuard)
+from .non_finite_loss_hook import NonFiniteLossError, NonFiniteLossHook
 from .pipeline_switch_hook import PipelineSwitchHook
 from .plain_checkpoint_hook import PlainCheckpointHook
 from .startup_check_hook import StartupCheckHook
 
 __all__ = [
     'AtomicCheckpointHook', 'PlainCheckpointHook', 'InterruptCheckpointHook',
-    'PipelineSwitchHook', 'StartupCheckHook', 'WorkerSignalGuard'
+    'NonFiniteLossError', 'NonFiniteLossHook', 'PipelineSwitchHook',
+    'StartupCheckHook', 'WorkerSignalGuard'
 ]
