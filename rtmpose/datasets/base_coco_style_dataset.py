@@ -28,7 +28,9 @@ class BaseCocoStyleDataset(BaseDataset):
     image pixels clipped to the image, ``bbox_score`` (1,), ``keypoints``
     (1, K, 2) pixels, ``keypoints_visible`` (1, K) in {0, 1},
     ``num_keypoints``, ``area``, ``iscrowd`` and ``raw_ann_info`` (the COCO
-    annotation without its segmentation; absent for detector boxes), plus the
+    annotation without its segmentation; absent for detector boxes),
+    ``ann_img_shape`` (h, w) of the image as the annotation file gives it
+    (``LoadImage`` checks the decoded size against it), plus the
     metainfo entries ``dataset_name``, ``flip_indices``, ``upper_body_ids``,
     ``lower_body_ids`` and ``dataset_keypoint_weights``.
 
@@ -133,6 +135,9 @@ class BaseCocoStyleDataset(BaseDataset):
                     if info is not None:
                         data_list.append(info)
         self._finite.report()
+        for info in data_list:
+            img = coco.imgs[info['img_id']]
+            info['ann_img_shape'] = (img['height'], img['width'])
         if not data_list:
             source = self.bbox_file or self.ann_file
             raise ValueError(

@@ -130,3 +130,9 @@ def test_filter_reports_non_numbers():
     assert check.keep('annotation id 1', bbox=[1, 2, 3, 4])
     with pytest.raises(ValueError, match="bbox is not a list of numbers"):
         check.keep('annotation id 2', bbox=[1, 'a', 3, 4])
+
+
+def test_samples_carry_the_annotated_image_size(tmp_path):
+    dataset = CocoDataset(ann_file=_write(tmp_path, [_ann(1)]),
+                          metainfo=META)
+    assert dataset[0]['ann_img_shape'] == (480, 640)
