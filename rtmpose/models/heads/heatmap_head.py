@@ -9,6 +9,7 @@ from mmengine.model import BaseModule
 from mmengine.structures import InstanceData
 from torch import Tensor
 
+from rtmpose.codecs.arguments import positive_int
 from rtmpose.registry import KEYPOINT_CODECS, MODELS
 from ..utils import flip_back_heatmaps, heatmap_pck_accuracy
 
@@ -74,7 +75,8 @@ class HeatmapHead(BaseModule):
             raise TypeError(f'HeatmapHead: in_channels must be an int (one '
                             f'input map), got {in_channels!r}')
         self.in_channels = in_channels
-        self.out_channels = out_channels
+        self.out_channels = positive_int('HeatmapHead', 'out_channels',
+                                         out_channels)
         self.upsample_factor = upsample_factor
         self.loss_module = MODELS.build(loss)
         self.decoder = (
