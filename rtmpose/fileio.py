@@ -56,7 +56,9 @@ def fsync_folder(folder: PathLike) -> None:
 def atomic_path(path: PathLike) -> Iterator[str]:
     """Yield a temporary path to write ``path``'s new content to (for
     writers that take a file name); on success it is fsynced and renamed to
-    ``path``; on error it is removed and ``path`` is left as it was."""
+    ``path``; on error it is removed and ``path`` is left as it was. An
+    ``OSError`` that names no file (a full disk) gets ``path`` as its
+    file name."""
     path = os.fspath(path)
     folder = osp.dirname(osp.abspath(path))
     os.makedirs(folder, exist_ok=True)
@@ -69,9 +71,12 @@ def atomic_path(path: PathLike) -> Iterator[str]:
         finally:
             os.close(fd)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
         with contextlib.suppress(FileNotFoundError):
             os.remove(tmp)
+        if isinstance(err, OSError) and err.errno and err.filename is None:
+            # e.g. ENOSPC from write(): name the file
+            raise type(err)(err.errno, err.strerror, path) from err
         raise
     fsync_folder(folder)
 

@@ -45,7 +45,7 @@ def test_replace_failure_keeps_old_file(tmp_path, monkeypatch):
         raise OSError(28, 'No space left on device')
 
     monkeypatch.setattr(os, 'replace', broken_replace)
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match='No space left on device: .*ckpt.pth'):
         fileio.atomic_write(path, b'new')
     monkeypatch.undo()
     assert path.read_bytes() == b'old'
