@@ -9,6 +9,7 @@ from mmengine.dataset import Compose, pseudo_collate
 from mmengine.registry import init_default_scope
 from torch import nn
 
+from rtmpose.config_loading import load_config
 from rtmpose.datasets.metainfo import parse_pose_metainfo
 from rtmpose.engine import checkpoint as ckpt_io
 from rtmpose.registry import DATASETS, MODELS
@@ -33,7 +34,7 @@ def init_model(config: Union[str, Config],
 
     The model gets ``cfg`` (for its test pipeline) and ``dataset_meta``.
     """
-    cfg = Config.fromfile(config) if isinstance(config, str) else config
+    cfg = load_config(config) if isinstance(config, str) else config
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
     init_default_scope(cfg.get('default_scope', 'rtmpose'))
