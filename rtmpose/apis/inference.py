@@ -14,6 +14,7 @@ from rtmpose.datasets.metainfo import parse_pose_metainfo
 from rtmpose.engine import checkpoint as ckpt_io
 from rtmpose.registry import DATASETS, MODELS
 from rtmpose.structures import PoseDataSample
+from .input_checks import check_boxes, check_image
 
 
 def dataset_meta_from_config(cfg: Config) -> dict:
@@ -60,9 +61,11 @@ def inference_topdown(model: nn.Module,
 
     Args:
         model: a model from :func:`init_model`.
-        img: image path or (H, W, 3) uint8 BGR array.
-        bboxes: (N, 4) person boxes in image pixels; ``None`` uses the whole
-            image as one box.
+        img: image path or (H, W, 3) uint8 BGR array (float images and
+            channel-first arrays are refused).
+        bboxes: (N, 4) person boxes in image pixels, or (N, 5) with their
+            detection scores last; finite, with positive area. ``None`` uses
+            the whole image as one box; an empty array gives no poses.
         bbox_format: ``'xyxy'`` or ``'xywh'``.
 
     Returns:
@@ -75,23 +78,20 @@ def inference_topdown(model: nn.Module,
         img = cv2.imread(img_path)
         if img is None:
             raise FileNotFoundError(f'cannot read image {img_path}')
+    img = check_image(img)
     base = dict(img=img, img_path=img_path)
-    if bboxes is None or len(bboxes) == 0:
-        bboxes = np.array([[0, 0, img.shape[1], img.shape[0]]], np.float32)
-    bboxes = np.asarray(bboxes, dtype=np.float32).reshape(-1, 4)
-    if bbox_format == 'xywh':
-        bboxes = bboxes.copy()
-        bboxes[:, 2:] += bboxes[:, :2]
-    elif bbox_format != 'xyxy':
-        raise ValueError(f'bbox_format must be "xyxy" or "xywh", got '
-                         f'"{bbox_format}"')
+    bboxes, scores = check_boxes(bboxes, img.shape[:2], bbox_format)
+    if not len(bboxes):
+        return []
+    if scores is None:
+        scores = np.ones(len(bboxes), dtype=np.float32)
     meta = model.dataset_meta
     samples = []
-    for bbox in bboxes:
+    for bbox, score in zip(bboxes, scores):
         info = dict(
             base,
             bbox=bbox[None],
-            bbox_score=np.ones(1, dtype=np.float32),
+            bbox_score=score[None],
             flip_indices=meta['flip_indices'],
             upper_body_ids=meta['upper_body_ids'],
             lower_body_ids=meta['lower_body_ids'],
