@@ -73,7 +73,8 @@ class PoseRunner(Runner):
 
     def register_hook(self, hook, priority=None) -> None:
         if isinstance(hook, dict) and hook.get('type') in (
-                'CheckpointHook', MMEngineCheckpointHook):
+                'CheckpointHook', 'mmengine.CheckpointHook',
+                MMEngineCheckpointHook):
             hook = dict(hook, type=AtomicCheckpointHook)
         elif type(hook) is MMEngineCheckpointHook:
             raise TypeError(
