@@ -1,7 +1,6 @@
 """Python API: build a model from a config and run it on images."""
 from typing import List, Optional, Union
 
-import cv2
 import numpy as np
 import torch
 from mmengine.config import Config
@@ -12,6 +11,7 @@ from torch import nn
 from rtmpose.config_loading import load_config
 from rtmpose.datasets.metainfo import parse_pose_metainfo
 from rtmpose.engine import checkpoint as ckpt_io
+from rtmpose.image_decoding import read_image
 from rtmpose.registry import DATASETS, MODELS
 from rtmpose.structures import PoseDataSample
 from .input_checks import check_boxes, check_image
@@ -74,11 +74,7 @@ def inference_topdown(model: nn.Module,
     """
     pipeline = Compose(model.cfg.test_dataloader.dataset.pipeline)
     img_path = img if isinstance(img, str) else None
-    if img_path is not None:
-        img = cv2.imread(img_path)
-        if img is None:
-            raise FileNotFoundError(f'cannot read image {img_path}')
-    img = check_image(img)
+    img = read_image(img_path) if img_path is not None else check_image(img)
     base = dict(img=img, img_path=img_path)
     bboxes, scores = check_boxes(bboxes, img.shape[:2], bbox_format)
     if not len(bboxes):

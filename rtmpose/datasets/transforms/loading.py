@@ -8,9 +8,9 @@ from mmcv.transforms import BaseTransform
 from mmengine import fileio
 from mmengine.logging import print_log
 
+from rtmpose.image_decoding import decode_image
 from rtmpose.registry import TRANSFORMS
 
-_JPEG_SOI, _JPEG_SOS, _JPEG_EOI = b'\xff\xd8', b'\xff\xda', b'\xff\xd9'
 _SIZE_MISMATCH = ('error', 'warn')
 
 
@@ -21,9 +21,8 @@ class LoadImage(BaseTransform):
     An ``img`` array already in ``results`` (e.g. for inference on arrays) is
     kept as is. Sets ``img_shape`` and ``ori_shape`` to (h, w).
 
-    Empty files, files that do not decode and JPEG files cut short (OpenCV
-    decodes those into a partly grey image with only a console warning) are
-    errors naming the path. When the sample carries the annotation file's
+    Empty files, files that do not decode and JPEG files cut short are
+    errors naming the path (:func:`rtmpose.image_decoding.decode_image`). When the sample carries the annotation file's
     image size (``ann_img_shape`` (h, w), set by the COCO-style datasets), a
     decoded image of another size is an error (``size_mismatch='error'``)
     or a warning once per file (``'warn'``): the boxes and keypoints would
@@ -79,17 +78,7 @@ class LoadImage(BaseTransform):
         except OSError as e:
             raise OSError(e.errno, f'cannot read image {path}: '
                           f'{e.strerror or e}') from e
-        if not content:
-            raise ValueError(f'image file is empty (0 bytes): {path}')
-        if content.startswith(_JPEG_SOI) and not _jpeg_complete(content):
-            raise ValueError(f'JPEG file is truncated (no end-of-image '
-                             f'marker after the last scan): {path}')
-        img = cv2.imdecode(
-            np.frombuffer(content, np.uint8), cv2.IMREAD_COLOR)
-        if img is None:
-            raise ValueError(f'cannot decode image (corrupt or not an '
-                             f'image): {path}')
-        return img
+        return decode_image(content, path)
 
     def _check_size(self, img: np.ndarray, results: dict) -> None:
         expected = results.get('ann_img_shape')
@@ -113,10 +102,3 @@ class LoadImage(BaseTransform):
                 f'imdecode_backend={self.imdecode_backend!r}, '
                 f'backend_args={self.backend_args}, '
                 f'size_mismatch={self.size_mismatch!r})')
-
-
-def _jpeg_complete(content: bytes) -> bool:
-    """An end-of-image marker follows the last start-of-scan marker (data
-    after it, as some cameras append, is fine). Entropy-coded data cannot
-    hold either marker (0xFF bytes in it are followed by 0x00)."""
-    return content.rfind(_JPEG_EOI) > content.rfind(_JPEG_SOS) > 0
