@@ -18,7 +18,7 @@ import os
 import os.path as osp
 import re
 import secrets
-from typing import IO, Iterator, List, Union
+from typing import IO, Iterator, List, Optional, Union
 
 TEMP_SUFFIX = '.part'
 _TEMP_NAME = re.compile(r'^\..+\.[0-9a-f]{8}\.part$')
@@ -83,7 +83,7 @@ def atomic_path(path: PathLike) -> Iterator[str]:
 
 @contextlib.contextmanager
 def atomic_open(path: PathLike, mode: str = 'wb',
-                encoding: str = None) -> Iterator[IO]:
+                encoding: Optional[str] = None) -> Iterator[IO]:
     """``open(path, mode)`` for writing, but atomic: the content appears at
     ``path`` only when the ``with`` block ends without an error.
 
