@@ -8,7 +8,7 @@ import pytest
 import torch
 from toy_train_process import process_cfg, run, start, wait_ready
 from toy_training import one_thread  # noqa: F401 (autouse fixture)
-from toy_training import build_runner, final_state
+from toy_training import CallAt, build_runner, final_state, toy_cfg
 
 from rtmpose.engine import checkpoint as ckpt_io
 from rtmpose.engine.hooks import WorkerSignalGuard
@@ -55,3 +55,21 @@ def test_worker_guard_ignores_signals_then_seeds(monkeypatch):
         for signum, handler in previous.items():
             signal.signal(signum, handler)
     assert calls == [3]
+
+
+def test_signal_checkpoint_is_retired_once_superseded(tmp_path):
+    def cfg(**kwargs):
+        return toy_cfg(tmp_path, custom_hooks=[dict(
+            type='CheckpointHook', by_epoch=False, interval=5,
+            max_keep_ckpts=1)], **kwargs)
+
+    cut = build_runner(cfg())
+    cut.register_hook(CallAt(6, lambda r: os.kill(os.getpid(),
+                                                  signal.SIGINT)))
+    with pytest.raises(SystemExit):
+        cut.train()
+    assert (tmp_path / 'iter_6.pth').exists()
+    resumed = build_runner(cfg(resume=True))
+    resumed.train()
+    assert sorted(n for n in os.listdir(tmp_path) if n.endswith('.pth')) == [
+        'epoch_1.pth', 'epoch_2.pth', 'epoch_3.pth', 'iter_12.pth']

@@ -10,6 +10,7 @@ from mmengine.hooks import CheckpointHook as MMEngineCheckpointHook
 
 from rtmpose.fileio import atomic_write, remove_stale_temp_files
 from rtmpose.registry import HOOKS
+from .interrupt_checkpoint_hook import INTERRUPT_CKPT_KEY
 
 
 @HOOKS.register_module(name='CheckpointHook')
@@ -31,8 +32,10 @@ class AtomicCheckpointHook(MMEngineCheckpointHook):
     ``keep_ckpt_ids``, so with two hooks ``max_keep_ckpts`` stopped being
     honoured after a resume). Files retired but not yet deleted are listed
     under ``retired_ckpts:{filename_tmpl}`` in the checkpoint being written,
-    so a run resumed after a kill in between deletes them. At start-up the
-    temporary files of a killed write are removed, with a log line.
+    so a run resumed after a kill in between deletes them, as well as the
+    checkpoint ``InterruptCheckpointHook`` wrote on a signal, once a hook
+    with ``max_keep_ckpts`` has saved after it. At start-up the temporary
+    files of a killed write are removed, with a log line.
     """
 
     def before_train(self, runner) -> None:
@@ -77,6 +80,10 @@ class AtomicCheckpointHook(MMEngineCheckpointHook):
                 self._pending.append(self._path(self.keep_ckpt_ids.popleft()))
             self.keep_ckpt_ids.append(step)
             hub.update_info(self._keep_key, list(self.keep_ckpt_ids))
+            # the file a signal made us write is superseded by this one
+            emergency = hub.runtime_info.pop(INTERRUPT_CKPT_KEY, None)
+            if emergency:
+                self._pending.append(emergency)
         # the new file records what is about to be deleted
         hub.update_info(self._retired_key, list(self._pending))
         filename = self.filename_tmpl.format(step)

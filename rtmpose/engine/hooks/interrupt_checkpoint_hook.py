@@ -13,6 +13,10 @@ from rtmpose.fileio import atomic_write
 from rtmpose.registry import HOOKS
 
 
+# message-hub key of the checkpoint written on a signal
+INTERRUPT_CKPT_KEY = 'interrupt_ckpt'
+
+
 @HOOKS.register_module()
 class InterruptCheckpointHook(Hook):
     """On one of ``signals`` (Ctrl-C, ``kill``, a Slurm time limit or
@@ -30,6 +34,9 @@ class InterruptCheckpointHook(Hook):
     stops at once). Under distributed training the ranks agree every
     iteration on whether any of them was signalled, so they all stop after
     the same iteration.
+
+    The next save of a ``CheckpointHook`` with ``max_keep_ckpts`` after the
+    resume deletes this file (it is then superseded).
 
     For crashes that give no signal (``kill -9``, power loss) add a periodic
     iteration checkpoint: ``dict(type='CheckpointHook', by_epoch=False,
@@ -74,6 +81,9 @@ class InterruptCheckpointHook(Hook):
             f'{signal.Signals(signum).name} received: saving {name} after '
             f'iteration {runner.iter + 1} (epoch {runner.epoch + 1}, batch '
             f'{batch_idx + 1}) and stopping; continue with --resume')
+        # a CheckpointHook with max_keep_ckpts retires it once superseded
+        runner.message_hub.update_info(INTERRUPT_CKPT_KEY,
+                                       osp.join(runner.work_dir, name))
         runner.save_checkpoint(runner.work_dir, name, by_epoch=False)
         if is_main_process():
             atomic_write(osp.join(runner.work_dir, 'last_checkpoint'),
