@@ -1,6 +1,8 @@
 """mmengine ``Runner`` with safe, strict and atomic checkpoint handling."""
 import datetime
+import glob
 import logging
+import os.path as osp
 from typing import Callable, Optional, Union
 
 import torch
@@ -187,6 +189,15 @@ class PoseRunner(Runner):
         super().save_checkpoint(out_dir, filename, *args, meta=meta, **kwargs)
 
     def resume(self, filename: str, *args, **kwargs) -> None:
+        if not osp.isfile(filename):
+            # e.g. a last_checkpoint that a run with mmengine's hook left
+            present = sorted(glob.glob(osp.join(self.work_dir, '*.pth')),
+                             key=osp.getmtime)
+            raise FileNotFoundError(
+                f'cannot resume: checkpoint {filename} does not exist' +
+                (f'; the newest checkpoint in {self.work_dir} is '
+                 f'{present[-1]}: pass it to --resume' if present else
+                 f' and {self.work_dir} holds none'))
         super().resume(filename, *args, **kwargs)
         if isinstance(self._train_loop, ResumableEpochBasedTrainLoop):
             self._train_loop.resume_position(self._loaded_meta)

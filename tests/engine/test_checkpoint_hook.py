@@ -160,3 +160,14 @@ def test_mmengine_hook_object_is_refused(tmp_path):
     runner = build_runner(toy_cfg(tmp_path))
     with pytest.raises(TypeError, match='AtomicCheckpointHook'):
         runner.register_hook(CheckpointHook(interval=1))
+
+
+def test_resume_from_a_missing_file_names_what_is_there(tmp_path):
+    cut = build_runner(toy_cfg(tmp_path))
+    cut.register_hook(CallAt(5, _crash))
+    with pytest.raises(RuntimeError, match='simulated'):
+        cut.train()
+    (tmp_path / 'last_checkpoint').write_text(str(tmp_path / 'iter_99.pth'))
+    with pytest.raises(FileNotFoundError, match=r'iter_99.pth does not '
+                       r'exist; the newest checkpoint in .* is .*epoch_1.pth'):
+        build_runner(toy_cfg(tmp_path, resume=True)).train()
