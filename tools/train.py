@@ -5,8 +5,7 @@ import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-from mmengine.config import Config  # noqa: E402
-
+from rtmpose.config_loading import load_config  # noqa: E402
 from rtmpose.engine.launch import (build_runner, parse_cli,  # noqa: E402
                                    prepare_cfg)
 
@@ -33,7 +32,7 @@ def parse_args():
 
 def main():
     args = parse_args()
-    cfg = Config.fromfile(args.config)
+    cfg = load_config(args.config)
     cfg = prepare_cfg(
         cfg,
         config_path=args.config,

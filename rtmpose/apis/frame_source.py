@@ -7,6 +7,8 @@ from typing import Iterator, List, Optional, Union
 import cv2
 import numpy as np
 
+from rtmpose.image_decoding import read_image
+
 IMAGE_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp')
 VIDEO_EXTENSIONS = ('.mp4', '.avi', '.mov', '.mkv', '.webm', '.m4v', '.mpg')
 
@@ -88,9 +90,7 @@ class FrameSource:
             yield Frame(0, self.source)
         elif self.kind in ('image', 'folder'):
             for i, path in enumerate(self._files):
-                img = cv2.imread(path, cv2.IMREAD_COLOR)
-                if img is None:
-                    raise IOError(f'cannot read image {path}')
+                img = read_image(path)
                 yield Frame(i, img, osp.basename(path))
         else:
             cap = self._open_capture()

@@ -1,7 +1,6 @@
 """Python API: build a model from a config and run it on images."""
 from typing import List, Optional, Union
 
-import cv2
 import numpy as np
 import torch
 from mmengine.config import Config
@@ -9,10 +8,13 @@ from mmengine.dataset import Compose, pseudo_collate
 from mmengine.registry import init_default_scope
 from torch import nn
 
+from rtmpose.config_loading import load_config
 from rtmpose.datasets.metainfo import parse_pose_metainfo
 from rtmpose.engine import checkpoint as ckpt_io
+from rtmpose.image_decoding import read_image
 from rtmpose.registry import DATASETS, MODELS
 from rtmpose.structures import PoseDataSample
+from .input_checks import check_boxes, check_image
 
 
 def dataset_meta_from_config(cfg: Config) -> dict:
@@ -33,7 +35,7 @@ def init_model(config: Union[str, Config],
 
     The model gets ``cfg`` (for its test pipeline) and ``dataset_meta``.
     """
-    cfg = Config.fromfile(config) if isinstance(config, str) else config
+    cfg = load_config(config) if isinstance(config, str) else config
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
     init_default_scope(cfg.get('default_scope', 'rtmpose'))
@@ -59,9 +61,11 @@ def inference_topdown(model: nn.Module,
 
     Args:
         model: a model from :func:`init_model`.
-        img: image path or (H, W, 3) uint8 BGR array.
-        bboxes: (N, 4) person boxes in image pixels; ``None`` uses the whole
-            image as one box.
+        img: image path or (H, W, 3) uint8 BGR array (float images and
+            channel-first arrays are refused).
+        bboxes: (N, 4) person boxes in image pixels, or (N, 5) with their
+            detection scores last; finite, with positive area. ``None`` uses
+            the whole image as one box; an empty array gives no poses.
         bbox_format: ``'xyxy'`` or ``'xywh'``.
 
     Returns:
@@ -70,27 +74,20 @@ def inference_topdown(model: nn.Module,
     """
     pipeline = Compose(model.cfg.test_dataloader.dataset.pipeline)
     img_path = img if isinstance(img, str) else None
-    if img_path is not None:
-        img = cv2.imread(img_path)
-        if img is None:
-            raise FileNotFoundError(f'cannot read image {img_path}')
+    img = read_image(img_path) if img_path is not None else check_image(img)
     base = dict(img=img, img_path=img_path)
-    if bboxes is None or len(bboxes) == 0:
-        bboxes = np.array([[0, 0, img.shape[1], img.shape[0]]], np.float32)
-    bboxes = np.asarray(bboxes, dtype=np.float32).reshape(-1, 4)
-    if bbox_format == 'xywh':
-        bboxes = bboxes.copy()
-        bboxes[:, 2:] += bboxes[:, :2]
-    elif bbox_format != 'xyxy':
-        raise ValueError(f'bbox_format must be "xyxy" or "xywh", got '
-                         f'"{bbox_format}"')
+    bboxes, scores = check_boxes(bboxes, img.shape[:2], bbox_format)
+    if not len(bboxes):
+        return []
+    if scores is None:
+        scores = np.ones(len(bboxes), dtype=np.float32)
     meta = model.dataset_meta
     samples = []
-    for bbox in bboxes:
+    for bbox, score in zip(bboxes, scores):
         info = dict(
             base,
             bbox=bbox[None],
-            bbox_score=np.ones(1, dtype=np.float32),
+            bbox_score=score[None],
             flip_indices=meta['flip_indices'],
             upper_body_ids=meta['upper_body_ids'],
             lower_body_ids=meta['lower_body_ids'],

@@ -5,6 +5,7 @@ video, in between boxes around the previous poses), affine crops, the pose
 network, decoding, OKS pose NMS, track ids and optional One-Euro smoothing.
 """
 import time
+import warnings
 from dataclasses import dataclass
 from typing import Iterator, Optional, Tuple, Union
 
@@ -16,6 +17,7 @@ from rtmpose.structures.bbox import DEFAULT_BBOX_PADDING
 from .detectors import build_detector
 from .frame_source import Frame, FrameSource
 from .inference import init_model
+from .input_checks import check_image, usable_boxes
 from .one_euro import OneEuroFilter
 from .pose_backend import TorchPoseBackend
 from .tracking import PoseTracker
@@ -183,6 +185,7 @@ class PoseInferencer:
         self._prev: Optional[PoseResult] = None
         self._prev_raw_keypoints = None  # before smoothing
         self._last_det = None
+        self._warned_boxes = False
         self.timings = dict.fromkeys(STAGES, 0.0)
         self.num_frames = 0
         self.detector_calls = 0
@@ -225,8 +228,25 @@ class PoseInferencer:
         self.detector_calls += 1
         self._last_det = index
         bboxes, scores = self.detector(img, index, name)
-        return (np.asarray(bboxes, np.float32).reshape(-1, 4),
-                np.asarray(scores, np.float32).reshape(-1), None, True)
+        bboxes = np.asarray(bboxes, np.float32)
+        scores = np.asarray(scores, np.float32).reshape(-1)
+        if bboxes.size == 0:
+            bboxes = bboxes.reshape(0, 4)
+        if bboxes.ndim != 2 or bboxes.shape[1] != 4 or \
+                len(scores) != len(bboxes):
+            raise ValueError('the detector must return boxes (N, 4) xyxy and '
+                             f'scores (N,), got shapes {bboxes.shape} and '
+                             f'{scores.shape}')
+        usable = usable_boxes(bboxes)
+        if not usable.all():
+            if not self._warned_boxes:
+                warnings.warn(f'frame {index}: the detector gave '
+                              f'{int((~usable).sum())} box(es) that are not '
+                              'finite or have no area; left out (warned '
+                              'once)')
+                self._warned_boxes = True
+            bboxes, scores = bboxes[usable], scores[usable]
+        return bboxes, scores, None, True
 
     def process_frame(self,
                       img: np.ndarray,
@@ -237,6 +257,7 @@ class PoseInferencer:
         """Poses of one (H, W, 3) uint8 BGR frame; ``timestamp`` (s) drives
         the smoothing (default ``index / 30``). With ``sequence=False`` the
         frame is independent of the previous ones."""
+        img = check_image(img)
         if not sequence:
             self.tracker.reset()
             self.filters = {}

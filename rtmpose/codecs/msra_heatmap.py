@@ -5,6 +5,7 @@ from typing import Optional, Tuple
 import numpy as np
 
 from rtmpose.registry import KEYPOINT_CODECS
+from .arguments import positive_int, positive_number, size_pair
 from .base import BaseHeatmapCodec
 from .heatmap_encoding import check_keypoints, gaussian_heatmaps
 
@@ -45,12 +46,12 @@ class MSRAHeatmap(BaseHeatmapCodec):
                  sigma: float,
                  unbiased: bool = False,
                  blur_kernel_size: int = 11):
-        if blur_kernel_size % 2 != 1:
-            raise ValueError('MSRAHeatmap: blur_kernel_size must be odd, got '
-                             f'{blur_kernel_size}')
-        self.input_size = tuple(input_size)
-        self.heatmap_size = tuple(heatmap_size)
-        self.sigma = float(sigma)
+        positive_int('MSRAHeatmap', 'blur_kernel_size', blur_kernel_size,
+                     odd=True)
+        self.input_size = size_pair('MSRAHeatmap', 'input_size', input_size)
+        self.heatmap_size = size_pair('MSRAHeatmap', 'heatmap_size',
+                                      heatmap_size)
+        self.sigma = positive_number('MSRAHeatmap', 'sigma', sigma)
         self.unbiased = unbiased
         self.blur_kernel_size = blur_kernel_size
         self.scale_factor = (np.asarray(self.input_size, np.float32) /

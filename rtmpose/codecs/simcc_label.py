@@ -7,6 +7,7 @@ from typing import Optional, Sequence, Tuple, Union
 import numpy as np
 
 from rtmpose.registry import KEYPOINT_CODECS
+from .arguments import positive_number, positive_per_axis, size_pair
 from .base import BaseKeypointCodec
 
 
@@ -64,11 +65,11 @@ class SimCCLabel(BaseKeypointCodec):
         if not 0.0 <= label_smooth_weight < 1.0:
             raise ValueError('label_smooth_weight must be in [0, 1), got '
                              f'{label_smooth_weight}')
-        self.input_size = tuple(input_size)
+        self.input_size = size_pair('SimCCLabel', 'input_size', input_size)
         self.smoothing_type = smoothing_type
-        sigma = np.broadcast_to(np.asarray(sigma, np.float32), (2, ))
-        self.sigma = sigma.copy()
-        self.simcc_split_ratio = float(simcc_split_ratio)
+        self.sigma = positive_per_axis('SimCCLabel', 'sigma', sigma)
+        self.simcc_split_ratio = positive_number(
+            'SimCCLabel', 'simcc_split_ratio', simcc_split_ratio)
         self.label_smooth_weight = float(label_smooth_weight)
         self.normalize = normalize
         self.use_dark = use_dark

@@ -6,6 +6,7 @@ from typing import Optional, Tuple
 import numpy as np
 
 from rtmpose.registry import KEYPOINT_CODECS
+from .arguments import positive_int, positive_number, size_pair
 from .base import BaseHeatmapCodec
 from .heatmap_encoding import check_keypoints, gaussian_heatmaps
 
@@ -64,14 +65,19 @@ class UDPHeatmap(BaseHeatmapCodec):
         if heatmap_type not in ('gaussian', 'combined'):
             raise ValueError("UDPHeatmap: heatmap_type must be 'gaussian' or "
                              f"'combined', got {heatmap_type!r}")
-        if blur_kernel_size % 2 != 1:
-            raise ValueError('UDPHeatmap: blur_kernel_size must be odd, got '
-                             f'{blur_kernel_size}')
-        self.input_size = tuple(input_size)
-        self.heatmap_size = tuple(heatmap_size)
+        positive_int('UDPHeatmap', 'blur_kernel_size', blur_kernel_size,
+                     odd=True)
+        self.input_size = size_pair('UDPHeatmap', 'input_size', input_size)
+        self.heatmap_size = size_pair('UDPHeatmap', 'heatmap_size',
+                                      heatmap_size)
+        if min(self.heatmap_size) < 2:
+            raise ValueError('UDPHeatmap: heatmap_size must be at least 2 '
+                             f'per side (UDP divides by size - 1), got '
+                             f'{heatmap_size!r}')
         self.heatmap_type = heatmap_type
-        self.sigma = float(sigma)
-        self.radius_factor = float(radius_factor)
+        self.sigma = positive_number('UDPHeatmap', 'sigma', sigma)
+        self.radius_factor = positive_number('UDPHeatmap', 'radius_factor',
+                                             radius_factor)
         self.blur_kernel_size = blur_kernel_size
         self.scale_factor = (
             (np.asarray(self.input_size, np.float32) - 1) /

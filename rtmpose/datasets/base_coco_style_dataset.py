@@ -7,6 +7,8 @@ import numpy as np
 from mmengine.dataset import BaseDataset
 
 from rtmpose.registry import DATASETS
+from .annotation_checks import (NonFiniteFilter, check_non_finite_mode,
+                                report_annotations_without_image)
 from .coco_api import load_coco, load_json
 from .metainfo import parse_pose_metainfo
 
@@ -26,7 +28,9 @@ class BaseCocoStyleDataset(BaseDataset):
     image pixels clipped to the image, ``bbox_score`` (1,), ``keypoints``
     (1, K, 2) pixels, ``keypoints_visible`` (1, K) in {0, 1},
     ``num_keypoints``, ``area``, ``iscrowd`` and ``raw_ann_info`` (the COCO
-    annotation without its segmentation; absent for detector boxes), plus the
+    annotation without its segmentation; absent for detector boxes),
+    ``ann_img_shape`` (h, w) of the image as the annotation file gives it
+    (``LoadImage`` checks the decoded size against it), plus the
     metainfo entries ``dataset_name``, ``flip_indices``, ``upper_body_ids``,
     ``lower_body_ids`` and ``dataset_keypoint_weights``.
 
@@ -48,6 +52,10 @@ class BaseCocoStyleDataset(BaseDataset):
         data_prefix: ``dict(img=...)``, the image folder (joined with
             data_root when relative).
         filter_cfg: ``dict(bbox_score_thr=...)`` for ``bbox_file``.
+        non_finite: an annotation (or detection) with a NaN or infinite
+            keypoint, box or score is an error naming the file, the
+            annotation id and the field (``'error'``), or is left out and
+            counted in a warning (``'drop'``).
         Other args: as mmengine's ``BaseDataset``.
     """
 
@@ -66,7 +74,10 @@ class BaseCocoStyleDataset(BaseDataset):
                  pipeline: List[Union[dict, Callable]] = [],
                  test_mode: bool = False,
                  lazy_init: bool = False,
-                 max_refetch: int = 1000):
+                 max_refetch: int = 1000,
+                 non_finite: str = 'error'):
+        check_non_finite_mode(non_finite)
+        self.non_finite = non_finite
         if data_mode != 'topdown':
             raise NotImplementedError(
                 f"{type(self).__name__}: data_mode {data_mode!r} is not "
@@ -109,6 +120,9 @@ class BaseCocoStyleDataset(BaseDataset):
     def load_data_list(self) -> List[dict]:
         coco = load_coco(self.ann_file)
         self._check_annotations(coco)
+        report_annotations_without_image(coco, self.ann_file)
+        self._finite = NonFiniteFilter(
+            self.non_finite, self.bbox_file or self.ann_file)
         if self.bbox_file is not None:
             data_list = self._load_detections(coco)
         else:
@@ -120,6 +134,10 @@ class BaseCocoStyleDataset(BaseDataset):
                         dict(raw_ann_info=ann, raw_img_info=img))
                     if info is not None:
                         data_list.append(info)
+        self._finite.report()
+        for info in data_list:
+            img = coco.imgs[info['img_id']]
+            info['ann_img_shape'] = (img['height'], img['width'])
         if not data_list:
             source = self.bbox_file or self.ann_file
             raise ValueError(
@@ -171,6 +189,9 @@ class BaseCocoStyleDataset(BaseDataset):
                 raise ValueError(f'annotation id {ann.get("id")} in '
                                  f'{self.ann_file} has no {key!r}')
         flat_kpts, num_labelled = self._annotation_keypoints(ann)
+        if not self._finite.keep(f'annotation id {ann.get("id")}',
+                                 bbox=ann['bbox'], keypoints=flat_kpts):
+            return None
         kpts = np.asarray(flat_kpts, dtype=np.float32)
         if kpts.size != 3 * num_kpts:
             raise ValueError(
@@ -216,6 +237,9 @@ class BaseCocoStyleDataset(BaseDataset):
             if missing:
                 raise ValueError(f'bbox file {self.bbox_file}: detection '
                                  f'{index} lacks {sorted(missing)}')
+            if not self._finite.keep(f'detection {index}', bbox=det['bbox'],
+                                     score=[det['score']]):
+                continue
             category_id = det.get('category_id', 1)
             if category_id not in cat_ids or det['score'] < score_thr:
                 continue

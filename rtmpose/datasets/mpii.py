@@ -6,6 +6,7 @@ import numpy as np
 
 from rtmpose.registry import DATASETS
 from rtmpose.structures.bbox import bbox_cs2xyxy
+from .annotation_checks import NonFiniteFilter
 from .base_coco_style_dataset import BaseCocoStyleDataset
 from .coco_api import load_json
 
@@ -134,10 +135,13 @@ class MpiiDataset(BaseCocoStyleDataset):
             head_sizes = load_head_sizes(self.headbox_file, len(anns))
         img_ids: Dict[str, int] = {}
         data_list = []
+        self._finite = NonFiniteFilter(self.non_finite, self.ann_file)
         for index, ann in enumerate(anns):
             img_id = img_ids.setdefault(ann.get('image'), len(img_ids))
-            data_list.append(
-                self._parse_person(index, ann, img_id, head_sizes))
+            info = self._parse_person(index, ann, img_id, head_sizes)
+            if info is not None:
+                data_list.append(info)
+        self._finite.report()
         if not data_list:
             raise ValueError(f'MpiiDataset: {self.ann_file} lists no persons')
         return data_list
@@ -148,6 +152,11 @@ class MpiiDataset(BaseCocoStyleDataset):
         if missing:
             raise ValueError(f'MPII annotation file {self.ann_file}: entry '
                              f'{index} lacks {missing}')
+        if not self._finite.keep(
+                f'entry {index}', joints=ann['joints'],
+                joints_vis=ann['joints_vis'], center=ann['center'],
+                scale=[ann['scale']]):
+            return None
         num_kpts = self._metainfo['num_keypoints']
         joints = np.asarray(ann['joints'], dtype=np.float32)
         visible = np.asarray(ann['joints_vis'], dtype=np.float32)

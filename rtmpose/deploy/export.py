@@ -22,8 +22,9 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from rtmpose.datasets.transforms.crop_settings import crop_settings
 from rtmpose.codecs import BaseKeypointCodec
+from rtmpose.datasets.transforms.crop_settings import crop_settings
+from rtmpose.fileio import temp_name_for
 from rtmpose.registry import KEYPOINT_CODECS
 from .metadata import (FORMAT_VERSION, INPUT_NAME, OUTPUT_NAMES,
                        save_with_metadata)
@@ -204,20 +205,26 @@ def export_onnx(model: nn.Module,
     names = OUTPUT_NAMES[kind]
     axes = {n: {0: 'batch'} for n in (INPUT_NAME, ) + names}
     os.makedirs(osp.dirname(osp.abspath(output)), exist_ok=True)
-    # the exporter writes next to ``output``; save_with_metadata renames
-    partial = f'{output}.partial'
-    with warnings.catch_warnings():
-        # the TorchScript exporter's deprecation notice and tracer notes on
-        # Python shape checks (shapes are fixed apart from the batch)
-        warnings.simplefilter('ignore', DeprecationWarning)
-        warnings.simplefilter('ignore', torch.jit.TracerWarning)
-        torch.onnx.export(wrapper, (dummy, ),
-                          partial,
-                          dynamo=False,
-                          opset_version=opset,
-                          input_names=[INPUT_NAME],
-                          output_names=list(names),
-                          dynamic_axes=axes if dynamic_batch else None)
+    # the exporter writes a file; its graph gets the metadata and is written
+    # to ``output`` atomically by save_with_metadata
+    partial = temp_name_for(output)
+    try:
+        with warnings.catch_warnings():
+            # the TorchScript exporter's deprecation notice and tracer notes
+            # on Python shape checks (shapes are fixed apart from the batch)
+            warnings.simplefilter('ignore', DeprecationWarning)
+            warnings.simplefilter('ignore', torch.jit.TracerWarning)
+            torch.onnx.export(wrapper, (dummy, ),
+                              partial,
+                              dynamo=False,
+                              opset_version=opset,
+                              input_names=[INPUT_NAME],
+                              output_names=list(names),
+                              dynamic_axes=axes if dynamic_batch else None)
+        proto = onnx.load(partial)
+    finally:
+        if osp.exists(partial):
+            os.remove(partial)
     meta = dict(format_version=FORMAT_VERSION,
                 input_size=list(input_size),
                 outputs=kind,
@@ -225,5 +232,5 @@ def export_onnx(model: nn.Module,
                 bbox_padding=settings['padding'],
                 use_udp=settings['use_udp'],
                 dataset_meta=_dataset_meta_json(model.dataset_meta))
-    save_with_metadata(onnx.load(partial), meta, output)
+    save_with_metadata(proto, meta, output)
     return meta

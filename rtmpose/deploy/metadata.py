@@ -23,8 +23,8 @@ The graph input ``crops`` is (N, h, w, 3) uint8 BGR; normalisation happens
 inside the graph.
 """
 import json
-import os
-import os.path as osp
+
+from rtmpose.fileio import atomic_path
 
 METADATA_KEY = 'rtmpose'
 FORMAT_VERSION = 2
@@ -63,7 +63,5 @@ def save_with_metadata(proto, meta: dict, path: str) -> None:
     del proto.metadata_props[:]
     onnx.helper.set_model_props(proto, {METADATA_KEY: json.dumps(meta)})
     onnx.checker.check_model(proto)
-    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    partial = f'{path}.partial'
-    onnx.save(proto, partial)
-    os.replace(partial, path)
+    with atomic_path(path) as partial:
+        onnx.save(proto, partial)

@@ -9,10 +9,11 @@ allowed; anything else (a pickled callable, an arbitrary class) is refused.
 import logging
 import os
 import os.path as osp
+import pickletools
 import re
-import tempfile
+import zipfile
 from collections import OrderedDict
-from typing import Dict, Iterable, Optional, Tuple, Union
+from typing import Dict, Iterable, List, Optional, Tuple, Union
 
 import numpy as np
 import torch
@@ -20,6 +21,8 @@ from mmengine.fileio import LocalBackend, register_backend
 from mmengine.logging import print_log
 from mmengine.runner.checkpoint import CheckpointLoader
 from torch import nn
+
+from rtmpose.fileio import atomic_write
 
 
 def _numpy_safe_globals() -> list:
@@ -52,10 +55,16 @@ def load_checkpoint_file(filename: str,
     Raises:
         FileNotFoundError: the file does not exist.
         UnsafeCheckpointError: the file needs objects beyond tensors and plain
-            Python/numpy values; the message lists them.
+            Python/numpy values, whatever its format (torch zip, torch's
+            legacy format, a plain pickle); the message lists them.
+        RuntimeError: the file is empty or unreadable; the message says why.
     """
     if not osp.isfile(filename):
         raise FileNotFoundError(f'checkpoint file not found: {filename}')
+    if osp.getsize(filename) == 0:
+        raise RuntimeError(f'could not read checkpoint {filename}: the file '
+                           'is empty (0 bytes; an interrupted download or '
+                           'copy?)')
     with torch.serialization.safe_globals(SAFE_GLOBALS):
         try:
             return torch.load(
@@ -63,8 +72,8 @@ def load_checkpoint_file(filename: str,
         except Exception as err:  # torch raises UnpicklingError or others
             unsafe = _unsafe_globals(filename)
             if not unsafe:
-                raise RuntimeError(
-                    f'could not read checkpoint {filename}: {err}') from err
+                raise RuntimeError(f'could not read checkpoint {filename}: '
+                                   f'{_reason(err)}') from err
             raise UnsafeCheckpointError(
                 f'refusing to load {filename}: it needs {unsafe}, which are '
                 'not tensors or plain Python/numpy values. Loading it would '
@@ -72,16 +81,75 @@ def load_checkpoint_file(filename: str,
                 'once outside rtmpose and save only its tensors.') from err
 
 
+def _reason(err: Exception) -> str:
+    """torch's error without its advice to load with weights_only=False."""
+    text = str(err)
+    marker = 'WeightsUnpickler error: '
+    if marker in text:
+        text = text.split(marker, 1)[1].strip().split('\n\n', 1)[0]
+        return (f'not a torch checkpoint or pickle that loads safely '
+                f'({text.strip() or type(err).__name__})')
+    return text or type(err).__name__
+
+
 def _unsafe_globals(filename: str) -> list:
-    try:
-        found = torch.serialization.get_unsafe_globals_in_checkpoint(filename)
-    except Exception:  # not a torch zip file: nothing to list
-        return []
+    """Importable names the file's pickles reference beyond what safe
+    loading allows."""
+    if zipfile.is_zipfile(filename):
+        try:
+            found = torch.serialization.get_unsafe_globals_in_checkpoint(
+                filename)
+        except Exception:  # a damaged zip: nothing to list
+            return []
+    else:  # torch's legacy format (consecutive pickles) or a plain pickle
+        found = _pickle_globals(filename)
     allowed = {name for _, name in (g for g in SAFE_GLOBALS
                                     if isinstance(g, tuple))}
     allowed |= {f'{g.__module__}.{g.__qualname__}'
                 for g in SAFE_GLOBALS if not isinstance(g, tuple)}
-    return [name for name in found if name not in allowed]
+    try:  # what torch's weights-only unpickler accepts by itself
+        from torch._weights_only_unpickler import _get_allowed_globals
+        allowed |= set(_get_allowed_globals())
+    except (ImportError, AttributeError):
+        pass
+    return [name for name in dict.fromkeys(found) if name not in allowed]
+
+
+_STRING_OPS = {'SHORT_BINUNICODE', 'BINUNICODE', 'BINUNICODE8', 'UNICODE',
+               'SHORT_BINSTRING', 'BINSTRING', 'STRING'}
+
+
+def _pickle_globals(filename: str, max_pickles: int = 8) -> List[str]:
+    """``module.name`` of every global that the pickles at the start of
+    ``filename`` reference, read with ``pickletools`` (nothing is run)."""
+    found = []
+    with open(filename, 'rb') as f:
+        for _ in range(max_pickles):
+            strings, memo, count, top = [], {}, 0, None
+            try:
+                for op, arg, _ in pickletools.genops(f):
+                    name = op.name
+                    if name in ('GLOBAL', 'INST'):
+                        found.append(arg.replace(' ', '.'))
+                    elif name == 'STACK_GLOBAL' and len(strings) >= 2:
+                        found.append(f'{strings[-2]}.{strings[-1]}')
+                    if name in _STRING_OPS:
+                        top = arg
+                        strings.append(arg)
+                    elif name == 'MEMOIZE':
+                        memo[count] = top
+                        count += 1
+                    elif name in ('PUT', 'BINPUT', 'LONG_BINPUT'):
+                        memo[int(arg)] = top
+                    elif name in ('GET', 'BINGET', 'LONG_BINGET') and \
+                            memo.get(int(arg)) is not None:
+                        top = memo[int(arg)]
+                        strings.append(top)
+                    else:
+                        top = None
+            except Exception:  # past the pickles (raw tensor data, EOF)
+                break
+    return found
 
 
 def load_checkpoint(source: str, map_location=None) -> dict:
@@ -200,34 +268,15 @@ def _short_list(keys: list, limit: int = 8) -> str:
 
 
 class AtomicLocalBackend(LocalBackend):
-    """Local file backend whose writes never leave a half-written file.
-
-    Writes go to a temporary file in the target folder, then replace the
-    target with ``os.replace`` (atomic on POSIX), so an interrupted save keeps
-    the previous checkpoint intact.
-    """
+    """Local file backend whose writes never leave a half-written file
+    (:func:`rtmpose.fileio.atomic_write`): an interrupted save keeps the
+    previous checkpoint intact."""
 
     def put(self, obj: bytes, filepath) -> None:
-        _atomic_write(str(filepath), obj, 'wb')
+        atomic_write(str(filepath), obj)
 
     def put_text(self, obj: str, filepath, encoding: str = 'utf-8') -> None:
-        _atomic_write(str(filepath), obj.encode(encoding), 'wb')
-
-
-def _atomic_write(path: str, data: bytes, mode: str) -> None:
-    folder = osp.dirname(osp.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix='.tmp-', suffix='.part')
-    try:
-        with os.fdopen(fd, mode) as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if osp.exists(tmp):
-            os.remove(tmp)
-        raise
+        atomic_write(str(filepath), obj, encoding)
 
 
 def install() -> None:

@@ -1,12 +1,15 @@
 """mmengine ``Runner`` with safe, strict and atomic checkpoint handling."""
 import datetime
+import glob
 import logging
+import os.path as osp
 from typing import Callable, Optional, Union
 
 import torch
 import torch.distributed as torch_dist
 from mmengine.device import get_device
 from mmengine.dist import is_distributed
+from mmengine.hooks import CheckpointHook as MMEngineCheckpointHook
 from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper, revert_sync_batchnorm
 from mmengine.runner import BaseLoop, Runner
@@ -14,7 +17,10 @@ from torch import nn
 
 from rtmpose.registry import RUNNERS
 from . import checkpoint as ckpt_io
-from .hooks.interrupt_checkpoint_hook import InterruptCheckpointHook
+from .hooks.checkpoint_hook import AtomicCheckpointHook
+from .hooks.interrupt_checkpoint_hook import (InterruptCheckpointHook,
+                                              WorkerSignalGuard)
+from .hooks.non_finite_loss_hook import NonFiniteLossHook
 from .hooks.pipeline_switch_hook import reset_persistent_workers
 from .hooks.plain_checkpoint_hook import PlainCheckpointHook
 from .hooks.startup_check_hook import StartupCheckHook
@@ -35,10 +41,17 @@ class PoseRunner(Runner):
     - ``train_cfg = dict(by_epoch=True, ...)`` runs
       :class:`ResumableEpochBasedTrainLoop`: ``--resume`` from a mid-epoch
       checkpoint continues with the next batch of that epoch;
+    - every ``CheckpointHook`` of the config is an
+      :class:`AtomicCheckpointHook` (a kill at any moment leaves a complete
+      checkpoint that ``--resume`` finds);
     - always registered: :class:`StartupCheckHook` (config / model / data
       consistency before the run), :class:`InterruptCheckpointHook` (Ctrl-C
-      or SIGTERM save a resumable checkpoint) unless the config has one,
+      or SIGTERM, also to the whole process group, save a resumable
+      checkpoint) and :class:`NonFiniteLossHook` (a NaN / inf loss stops
+      training before the step) unless the config has them,
       :class:`PlainCheckpointHook`;
+    - DataLoader workers start with :class:`WorkerSignalGuard` (they leave
+      SIGINT / SIGTERM to the main process);
     - a warning when the total batch size differs from
       ``auto_scale_lr.base_batch_size`` and scaling is off;
     - distributed runs on CPU: the gloo process group is started here (not
@@ -56,8 +69,21 @@ class PoseRunner(Runner):
         self._loaded_meta: dict = {}
         self.register_hook(PlainCheckpointHook())
         self.register_hook(StartupCheckHook())
-        if not any(isinstance(h, InterruptCheckpointHook) for h in self.hooks):
-            self.register_hook(InterruptCheckpointHook())
+        for guard in (InterruptCheckpointHook, NonFiniteLossHook):
+            if not any(isinstance(h, guard) for h in self.hooks):
+                self.register_hook(guard())
+
+    def register_hook(self, hook, priority=None) -> None:
+        if isinstance(hook, dict) and hook.get('type') in (
+                'CheckpointHook', 'mmengine.CheckpointHook',
+                MMEngineCheckpointHook):
+            hook = dict(hook, type=AtomicCheckpointHook)
+        elif type(hook) is MMEngineCheckpointHook:
+            raise TypeError(
+                'PoseRunner saves checkpoints with AtomicCheckpointHook; pass '
+                "dict(type='CheckpointHook', ...) instead of mmengine's "
+                'CheckpointHook object')
+        super().register_hook(hook, priority)
 
     @classmethod
     def from_cfg(cls, cfg) -> 'PoseRunner':
@@ -82,6 +108,14 @@ class PoseRunner(Runner):
             torch_dist.init_process_group(backend='gloo', **dist_cfg)
         super().setup_env(env_cfg)
 
+    @staticmethod
+    def build_dataloader(dataloader, seed=None, diff_rank_seed=False):
+        loader = Runner.build_dataloader(dataloader, seed, diff_rank_seed)
+        if loader.num_workers > 0 and not isinstance(loader.worker_init_fn,
+                                                     WorkerSignalGuard):
+            loader.worker_init_fn = WorkerSignalGuard(loader.worker_init_fn)
+        return loader
+
     def build_train_loop(self, loop):
         if isinstance(loop, dict) and 'type' not in loop and loop.get(
                 'by_epoch', False):
@@ -96,7 +130,8 @@ class PoseRunner(Runner):
             return super().train()
         finally:
             for hook in self.hooks:
-                if isinstance(hook, InterruptCheckpointHook):
+                if isinstance(hook, (InterruptCheckpointHook,
+                                     NonFiniteLossHook)):
                     hook.release()
             # Idle persistent workers would otherwise hold the exit (also
             # after an interrupt) for seconds.
@@ -154,6 +189,15 @@ class PoseRunner(Runner):
         super().save_checkpoint(out_dir, filename, *args, meta=meta, **kwargs)
 
     def resume(self, filename: str, *args, **kwargs) -> None:
+        if not osp.isfile(filename):
+            # e.g. a last_checkpoint that a run with mmengine's hook left
+            present = sorted(glob.glob(osp.join(self.work_dir, '*.pth')),
+                             key=osp.getmtime)
+            raise FileNotFoundError(
+                f'cannot resume: checkpoint {filename} does not exist' +
+                (f'; the newest checkpoint in {self.work_dir} is '
+                 f'{present[-1]}: pass it to --resume' if present else
+                 f' and {self.work_dir} holds none'))
         super().resume(filename, *args, **kwargs)
         if isinstance(self._train_loop, ResumableEpochBasedTrainLoop):
             self._train_loop.resume_position(self._loaded_meta)

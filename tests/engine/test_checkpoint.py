@@ -158,3 +158,48 @@ def test_message_hub_buffers_survive_safe_loading(tmp_path):
     torch.save({'b': buf}, path)
     with pytest.raises(ckpt_io.UnsafeCheckpointError, match='HistoryBuffer'):
         ckpt_io.load_checkpoint(path)
+
+
+@pytest.mark.parametrize('write, unsafe', [
+    # torch's legacy (pre-zip) format
+    (lambda obj, path: torch.save(obj, path,
+                                  _use_new_zipfile_serialization=False),
+     'print'),
+    # a plain pickle, as pickle.dump writes it
+    (lambda obj, path: path.write_bytes(__import__('pickle').dumps(obj)),
+     'builtins.print'),
+])
+def test_every_format_gets_our_refusal_naming_the_global(tmp_path, write,
+                                                         unsafe):
+    path = tmp_path / 'evil.pth'
+    write({'w': torch.ones(2), 'x': _Payload()}, path)
+    with pytest.raises(ckpt_io.UnsafeCheckpointError) as err:
+        ckpt_io.load_checkpoint(str(path))
+    message = str(err.value)
+    assert f'refusing to load {path}' in message and unsafe in message
+    assert 'weights_only' not in message  # not torch's advice
+
+
+def test_legacy_format_with_plain_content_loads(tmp_path):
+    path = tmp_path / 'legacy.pth'
+    torch.save({'state_dict': {'w': torch.arange(3.)}, 'meta': {'epoch': 2}},
+               path, _use_new_zipfile_serialization=False)
+    ckpt = ckpt_io.load_checkpoint(str(path))
+    assert ckpt['meta'] == {'epoch': 2}
+    torch.testing.assert_close(ckpt['state_dict']['w'], torch.arange(3.))
+
+
+def test_empty_and_truncated_files_say_why(tmp_path):
+    empty = tmp_path / 'empty.pth'
+    empty.write_bytes(b'')
+    with pytest.raises(RuntimeError, match=r'empty.pth: the file is empty '
+                       r'\(0 bytes'):
+        ckpt_io.load_checkpoint(str(empty))
+    good = tmp_path / 'good.pth'
+    torch.save({'w': torch.ones(1000)}, good)
+    cut = tmp_path / 'cut.pth'
+    cut.write_bytes(good.read_bytes()[:500])
+    with pytest.raises(RuntimeError, match=r'could not read checkpoint '
+                       r'.*cut.pth: \S') as err:
+        ckpt_io.load_checkpoint(str(cut))
+    assert 'weights_only' not in str(err.value)

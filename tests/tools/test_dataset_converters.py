@@ -181,3 +181,40 @@ def test_csv_to_coco(tmp_path):
     bad.write_text('a.png,1,2,3\n')
     with pytest.raises(ValueError, match='image,x1,y1'):
         tool.convert(str(bad), str(tmp_path / 'images'))
+
+
+@pytest.mark.parametrize('row, match', [
+    ('a.png,10,10,l20,30,,',
+     r"bad.csv line 3, column 4 \(left_eye_x\): 'l20' is not a number"),
+    ('a.png,10,10,20,inf,,',
+     r"bad.csv line 3, column 5 \(left_eye_y\): 'inf' is not a finite"),
+])
+def test_csv_bad_cell_names_file_line_column(tmp_path, row, match):
+    tool = _tool('csv_to_coco')
+    _image(tmp_path / 'images' / 'a.png')
+    bad = tmp_path / 'bad.csv'
+    # line 2 is blank: the line numbers are the file's, not the rows'
+    bad.write_text('image,nose_x,nose_y,left_eye_x,left_eye_y,right_eye_x,'
+                   f'right_eye_y\n\n{row}\n')
+    with pytest.raises(ValueError, match=match):
+        tool.convert(str(bad), str(tmp_path / 'images'))
+
+
+@pytest.mark.parametrize('line, match', [
+    ('0 0.5 0.5 0.2 0.2 0.1 x2 2', r"a.txt line 2, column 7: 'x2' is not a "
+     'number'),
+    ('0 0.5 0.5 0.2 nan 0.1 0.2 2', r"a.txt line 2, column 5: 'nan' is not "
+     'a finite number'),
+    ('0 0.5 0.5 0.2 0.2 0.1 0.2 5', r"a.txt line 2, column 8: visibility "
+     r"'5' of keypoint 0 is not 0, 1 or 2"),
+    ('-1 0.5 0.5 0.2 0.2 0.1 0.2 2', r"a.txt line 2, column 1: class '-1'"),
+])
+def test_yolo_bad_value_names_file_line_column(tmp_path, line, match):
+    tool = _tool('yolo_pose_to_coco')
+    _image(tmp_path / 'images' / 'a.jpg')
+    (tmp_path / 'labels').mkdir()
+    (tmp_path / 'labels' / 'a.txt').write_text(
+        f'0 0.5 0.5 0.2 0.2 0.1 0.2 2\n{line}\n')
+    with pytest.raises(ValueError, match=match):
+        tool.convert(str(tmp_path / 'images'), str(tmp_path / 'labels'), 1,
+                     3)

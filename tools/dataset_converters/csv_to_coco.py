@@ -5,7 +5,9 @@
 
 CSV layout: one row per person, ``image,x1,y1,x2,y2,...,xK,yK`` in image
 pixels; ``image`` is a path relative to ``IMAGES``; an empty cell, a
-negative coordinate or ``nan`` marks an unlabelled keypoint. An optional
+negative coordinate or ``nan`` marks an unlabelled keypoint. Any other cell
+that is not a finite number is an error naming file, line and column. An
+optional
 header row (first row whose second cell is not a number) gives the
 keypoint names: columns ``<name>_x,<name>_y`` (or ``<name>x,<name>y``).
 
@@ -19,11 +21,16 @@ import argparse
 import csv
 import json
 import math
-import os
 import os.path as osp
+import sys
 from typing import List, Optional, Sequence
 
 import cv2
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(
+    __file__)))))
+
+from rtmpose.fileio import atomic_write  # noqa: E402
 
 
 def _number(text: str) -> Optional[float]:
@@ -31,6 +38,22 @@ def _number(text: str) -> Optional[float]:
         value = float(text)
     except ValueError:
         return None
+    return None if math.isnan(value) else value
+
+
+def _coordinate(text: str, where: str) -> Optional[float]:
+    """A coordinate cell -> pixels, or None for an unlabelled keypoint."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f'{where}: {text!r} is not a number (an empty cell, '
+                         'nan or a negative value marks an unlabelled '
+                         'keypoint)') from None
+    if math.isinf(value):
+        raise ValueError(f'{where}: {text!r} is not a finite coordinate')
     return None if math.isnan(value) else value
 
 
@@ -50,14 +73,19 @@ def convert(csv_file: str, images_dir: str, names: Optional[List[str]] = None,
             padding: float = 0.1, category: str = 'person') -> dict:
     """The COCO dict of a keypoint CSV (layout in the module docstring)."""
     with open(csv_file, newline='') as f:
-        rows = [r for r in csv.reader(f) if r and any(c.strip() for c in r)]
+        reader = csv.reader(f)
+        # (line number, row): blank lines are skipped but still counted
+        rows = [(reader.line_num, r) for r in reader
+                if r and any(c.strip() for c in r)]
     if not rows:
         raise ValueError(f'{csv_file} is empty')
     header = None
-    if len(rows[0]) > 1 and _number(rows[0][1]) is None and \
-            rows[0][1].strip():
-        header, rows = rows[0], rows[1:]
-    width = len(header or rows[0])
+    first = rows[0][1]
+    if len(first) > 1 and _number(first[1]) is None and first[1].strip():
+        header, rows = first, rows[1:]
+    if not rows:
+        raise ValueError(f'{csv_file} has a header but no rows')
+    width = len(header or rows[0][1])
     if width < 3 or (width - 1) % 2:
         raise ValueError(f'{csv_file}: rows need image,x1,y1,...,xK,yK; the '
                          f'first has {width} columns')
@@ -70,7 +98,7 @@ def convert(csv_file: str, images_dir: str, names: Optional[List[str]] = None,
         raise ValueError(f'{len(names)} names for {num} keypoints')
 
     images, sizes, anns = {}, {}, []
-    for line, row in enumerate(rows, start=2 if header else 1):
+    for line, row in rows:
         if len(row) != width:
             raise ValueError(f'{csv_file} line {line}: {len(row)} columns, '
                              f'expected {width}')
@@ -86,7 +114,10 @@ def convert(csv_file: str, images_dir: str, names: Optional[List[str]] = None,
         height, width_px = sizes[name]
         kpts, xs, ys = [], [], []
         for k in range(num):
-            x, y = _number(row[1 + 2 * k]), _number(row[2 + 2 * k])
+            x, y = (_coordinate(row[col], f'{csv_file} line {line}, column '
+                                f'{col + 1}' + (f' ({header[col].strip()})'
+                                                if header else ''))
+                    for col in (1 + 2 * k, 2 + 2 * k))
             if x is None or y is None or x < 0 or y < 0:
                 kpts += [0., 0., 0]
                 continue
@@ -127,9 +158,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     data = convert(args.csv, args.images,
                    args.names.split(',') if args.names else None,
                    args.padding, args.category)
-    os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
-    with open(args.out, 'w') as f:
-        json.dump(data, f)
+    atomic_write(args.out, json.dumps(data, allow_nan=False))
     print(f'{args.out}: {len(data["images"])} images, '
           f'{len(data["annotations"])} persons, '
           f'{len(data["categories"][0]["keypoints"])} keypoints')

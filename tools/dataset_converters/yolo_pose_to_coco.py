@@ -12,6 +12,10 @@ all coordinates normalised by the image width / height; ``D`` = 3 with a
 visibility per keypoint (0 unlabelled, 1 labelled but occluded, 2 visible,
 as in COCO), ``D`` = 2 without (a keypoint at (0, 0) is unlabelled).
 
+A value that is not a finite number, a class that is not an index >= 0 or
+a visibility outside 0, 1, 2 is an error naming file, line and column
+(1-based value position).
+
 Output: COCO images (ids 1..N in file-name order, sizes read from the
 images), one category per class (id = class + 1) listing the keypoint
 names and the (1-based) skeleton, and per object an annotation with
@@ -22,11 +26,18 @@ without annotations.
 """
 import argparse
 import json
+import math
 import os
 import os.path as osp
+import sys
 from typing import List, Optional, Sequence
 
 import cv2
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(
+    __file__)))))
+
+from rtmpose.fileio import atomic_write  # noqa: E402
 
 IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.webp')
 
@@ -44,22 +55,43 @@ def _pairs(text: Optional[str], num: int, what: str) -> List[List[int]]:
     return pairs
 
 
+def _value(token: str, where: str) -> float:
+    try:
+        value = float(token)
+    except ValueError:
+        raise ValueError(f'{where}: {token!r} is not a number') from None
+    if not math.isfinite(value):
+        raise ValueError(f'{where}: {token!r} is not a finite number')
+    return value
+
+
 def parse_label_line(line: str, num_kpts: int, dim: int, width: int,
                      height: int, where: str) -> dict:
     """One YOLO-pose line -> class index, xywh box and flat keypoints
     (pixels)."""
-    values = [float(v) for v in line.split()]
+    tokens = line.split()
     expected = 5 + num_kpts * dim
-    if len(values) != expected:
+    if len(tokens) != expected:
         raise ValueError(
-            f'{where}: {len(values)} values, expected {expected} (class, 4 '
+            f'{where}: {len(tokens)} values, expected {expected} (class, 4 '
             f'box values, {num_kpts} keypoints x {dim}); check --kpt-shape')
+    values = [_value(t, f'{where}, column {i}')
+              for i, t in enumerate(tokens, start=1)]
     cls, cx, cy, w, h = values[:5]
+    if cls < 0 or cls != int(cls):
+        raise ValueError(f'{where}, column 1: class {tokens[0]!r} is not an '
+                         'index >= 0')
     kpts = []
     for k in range(num_kpts):
         x, y = values[5 + k * dim:7 + k * dim]
         if dim == 3:
-            v = int(values[7 + k * dim])
+            v = values[7 + k * dim]
+            if v not in (0, 1, 2):
+                raise ValueError(
+                    f'{where}, column {8 + k * dim}: visibility '
+                    f'{tokens[7 + k * dim]!r} of keypoint {k} is not 0, 1 '
+                    'or 2')
+            v = int(v)
         else:
             v = 0 if x == 0 and y == 0 else 2
         kpts += [x * width, y * height, v] if v > 0 else [0., 0., 0]
@@ -135,9 +167,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
                    args.names.split(',') if args.names else None,
                    args.classes.split(',') if args.classes else None,
                    _pairs(args.skeleton, num_kpts, 'skeleton'))
-    os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
-    with open(args.out, 'w') as f:
-        json.dump(data, f)
+    atomic_write(args.out, json.dumps(data, allow_nan=False))
     print(f'{args.out}: {len(data["images"])} images, '
           f'{len(data["annotations"])} objects, {num_kpts} keypoints')
 

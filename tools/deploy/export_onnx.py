@@ -25,9 +25,10 @@ import sys
 sys.path.insert(0,
                 osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
-from mmengine.config import Config, DictAction  # noqa: E402
+from mmengine.config import DictAction  # noqa: E402
 
 from rtmpose.apis import init_model  # noqa: E402
+from rtmpose.config_loading import load_config  # noqa: E402
 from rtmpose.deploy.export import (MIN_OPSET, dataset_crops,  # noqa: E402
                                    export_onnx)
 from rtmpose.deploy.quantize import (CALIBRATION_METHODS,  # noqa: E402
@@ -82,7 +83,7 @@ def main(argv=None):
                          '--output; give it another file name')
     checkpoint = None if args.checkpoint.lower() == 'none' \
         else args.checkpoint
-    cfg = Config.fromfile(args.config)
+    cfg = load_config(args.config)
     merge_cfg_options(cfg, args.cfg_options)
     model = init_model(cfg, checkpoint, device='cpu')
     meta = export_onnx(model,

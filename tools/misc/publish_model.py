@@ -10,7 +10,7 @@ file is named ``OUT`` with the first 8 hex digits of its sha256 before
 """
 import argparse
 import hashlib
-import os
+import io
 import os.path as osp
 import sys
 
@@ -20,6 +20,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(
 import torch  # noqa: E402
 
 from rtmpose.engine import checkpoint as ckpt_io  # noqa: E402
+from rtmpose.fileio import atomic_write  # noqa: E402
 
 META_KEYS = ('epoch', 'iter', 'dataset_meta', 'mmengine_version', 'seed',
              'experiment_name', 'time')
@@ -39,14 +40,12 @@ def publish(in_file: str, out_file: str) -> str:
         state_dict={k: v.contiguous() for k, v in state_dict.items()},
         meta={k: meta[k] for k in META_KEYS if k in meta})
     stem = out_file[:-len('.pth')] if out_file.endswith('.pth') else out_file
-    folder = osp.dirname(osp.abspath(stem))
-    os.makedirs(folder, exist_ok=True)
-    tmp = f'{stem}.tmp.pth'
-    torch.save(published, tmp)
-    with open(tmp, 'rb') as f:
-        sha = hashlib.sha256(f.read()).hexdigest()
-    final = f'{stem}-{sha[:8]}.pth'
-    os.replace(tmp, final)
+    # the name holds the content's hash: serialise first, then write once
+    buffer = io.BytesIO()
+    torch.save(published, buffer)
+    data = buffer.getvalue()
+    final = f'{stem}-{hashlib.sha256(data).hexdigest()[:8]}.pth'
+    atomic_write(final, data)
     return final
 
 

@@ -41,7 +41,6 @@ Same seed and arguments give byte-identical JSON files (and images, with the
 same OpenCV build). The val split does not depend on ``num_train_images``.
 """
 import json
-import os
 import shutil
 from dataclasses import asdict
 from pathlib import Path
@@ -49,6 +48,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from rtmpose.fileio import atomic_write
 from .figure import COCO_KEYPOINT_NAMES, COCO_SKELETON
 from .scene import _Params, _draw_scene
 
@@ -196,7 +196,5 @@ def generate_synthetic_coco(root,
         (root / ANN_FILES[split]).unlink(missing_ok=True)
     _write_split(root, 'train', int(num_train_images), int(seed), params)
     _write_split(root, 'val', int(num_val_images), int(seed), params)
-    tmp = root / f'{MARKER}.{os.getpid()}.tmp'
-    tmp.write_text(json.dumps(marker, sort_keys=True))
-    os.replace(tmp, root / MARKER)
+    atomic_write(root / MARKER, json.dumps(marker, sort_keys=True))
     return paths

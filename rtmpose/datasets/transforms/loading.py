@@ -1,12 +1,17 @@
 """Image decoding, the first step of every pipeline."""
-from typing import Optional
+import logging
+from typing import Optional, Set
 
 import cv2
 import numpy as np
 from mmcv.transforms import BaseTransform
 from mmengine import fileio
+from mmengine.logging import print_log
 
+from rtmpose.image_decoding import decode_image
 from rtmpose.registry import TRANSFORMS
+
+_SIZE_MISMATCH = ('error', 'warn')
 
 
 @TRANSFORMS.register_module()
@@ -16,23 +21,37 @@ class LoadImage(BaseTransform):
     An ``img`` array already in ``results`` (e.g. for inference on arrays) is
     kept as is. Sets ``img_shape`` and ``ori_shape`` to (h, w).
 
+    Empty files, files that do not decode and JPEG files cut short are
+    errors naming the path (:func:`rtmpose.image_decoding.decode_image`). When the sample carries the annotation file's
+    image size (``ann_img_shape`` (h, w), set by the COCO-style datasets), a
+    decoded image of another size is an error (``size_mismatch='error'``)
+    or a warning once per file (``'warn'``): the boxes and keypoints would
+    be in another image's coordinates.
+
     Args:
         to_float32: convert the image to float32 (values stay in [0, 255]).
         imdecode_backend: only ``'cv2'`` (EXIF orientation applied).
         backend_args: mmengine file backend arguments, e.g.
             ``dict(backend='local')``; None reads local files.
+        size_mismatch: ``'error'`` or ``'warn'``.
     """
 
     def __init__(self,
                  to_float32: bool = False,
                  imdecode_backend: str = 'cv2',
-                 backend_args: Optional[dict] = None):
+                 backend_args: Optional[dict] = None,
+                 size_mismatch: str = 'error'):
         if imdecode_backend != 'cv2':
             raise ValueError("LoadImage supports imdecode_backend='cv2' only, "
                              f'got {imdecode_backend!r}')
+        if size_mismatch not in _SIZE_MISMATCH:
+            raise ValueError(f'LoadImage: size_mismatch must be one of '
+                             f'{_SIZE_MISMATCH}, got {size_mismatch!r}')
         self.to_float32 = to_float32
         self.imdecode_backend = imdecode_backend
         self.backend_args = backend_args.copy() if backend_args else None
+        self.size_mismatch = size_mismatch
+        self._warned: Set[str] = set()
 
     def transform(self, results: dict) -> dict:
         img = results.get('img')
@@ -41,6 +60,7 @@ class LoadImage(BaseTransform):
                 raise KeyError("LoadImage needs 'img_path' or 'img' in the "
                                f'results, got keys {sorted(results)}')
             img = self._read(results['img_path'])
+            self._check_size(img, results)
         elif img.ndim == 2:
             img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
         if self.to_float32:
@@ -55,14 +75,30 @@ class LoadImage(BaseTransform):
             content = fileio.get(path, backend_args=self.backend_args)
         except FileNotFoundError as e:
             raise FileNotFoundError(f'image file not found: {path}') from e
-        img = cv2.imdecode(
-            np.frombuffer(content, np.uint8), cv2.IMREAD_COLOR)
-        if img is None:
-            raise ValueError(f'cannot decode image (corrupt or not an '
-                             f'image): {path}')
-        return img
+        except OSError as e:
+            raise OSError(e.errno, f'cannot read image {path}: '
+                          f'{e.strerror or e}') from e
+        return decode_image(content, path)
+
+    def _check_size(self, img: np.ndarray, results: dict) -> None:
+        expected = results.get('ann_img_shape')
+        if expected is None or tuple(expected) == img.shape[:2]:
+            return
+        path = results['img_path']
+        h, w = expected
+        message = (f'{path} decodes to {img.shape[1]}x{img.shape[0]} '
+                   f'(width x height) but the annotation file says {w}x{h}')
+        if (w, h) == img.shape[:2]:
+            message += ' (swapped: an EXIF rotation?)'
+        if self.size_mismatch == 'error':
+            raise ValueError(message + "; fix the annotations or set "
+                             "size_mismatch='warn' in LoadImage")
+        if path not in self._warned:
+            self._warned.add(path)
+            print_log(message, logger='current', level=logging.WARNING)
 
     def __repr__(self) -> str:
         return (f'{type(self).__name__}(to_float32={self.to_float32}, '
                 f'imdecode_backend={self.imdecode_backend!r}, '
-                f'backend_args={self.backend_args})')
+                f'backend_args={self.backend_args}, '
+                f'size_mismatch={self.size_mismatch!r})')

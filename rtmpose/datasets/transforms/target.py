@@ -16,6 +16,11 @@ class GenerateTarget(BaseTransform):
     Also stores the codec's ``label_mapping_table`` and
     ``field_mapping_table`` so ``PackPoseInputs`` knows where each target goes.
 
+    No target is ever NaN or infinite: a keypoint without a finite position
+    (e.g. after a degenerate transform) is encoded as unlabelled (weight 0),
+    and a codec output that still holds a non-finite value is an error
+    naming the codec, the target and the sample.
+
     Args:
         encoder: codec config (built from ``KEYPOINT_CODECS``) or instance.
         use_dataset_keypoint_weights: multiply ``keypoint_weights`` (N, K) by
@@ -37,8 +42,14 @@ class GenerateTarget(BaseTransform):
             raise KeyError('GenerateTarget needs transformed_keypoints (or '
                            'keypoints) and keypoints_visible; got keys '
                            f'{sorted(results)}')
-        encoded = self.encoder.encode(results[key],
-                                      results['keypoints_visible'])
+        keypoints = np.asarray(results[key], dtype=np.float32)
+        visible = np.asarray(results['keypoints_visible'], dtype=np.float32)
+        finite = np.isfinite(keypoints).all(-1)
+        if not finite.all():
+            keypoints = np.where(finite[..., None], keypoints, 0.)
+            visible = np.where(finite, visible, 0.)
+        encoded = self.encoder.encode(keypoints, visible)
+        self._check_finite(encoded, results)
         if self.use_dataset_keypoint_weights and 'keypoint_weights' in encoded:
             dataset_weights = np.asarray(
                 results['dataset_keypoint_weights'], np.float32)
@@ -48,6 +59,16 @@ class GenerateTarget(BaseTransform):
         results['label_mapping_table'] = self.encoder.label_mapping_table
         results['field_mapping_table'] = self.encoder.field_mapping_table
         return results
+
+    def _check_finite(self, encoded: dict, results: dict) -> None:
+        for name, value in encoded.items():
+            if isinstance(value, np.ndarray) and value.dtype.kind == 'f' \
+                    and not np.isfinite(value).all():
+                raise ValueError(
+                    f'{type(self.encoder).__name__} produced a non-finite '
+                    f'{name!r} for {results.get("img_path")} (annotation id '
+                    f'{results.get("id")}); keypoints '
+                    f'{np.asarray(results.get("keypoints")).tolist()}')
 
     def __repr__(self) -> str:
         return (f'{type(self).__name__}(encoder={self.encoder!r}, '

@@ -1,9 +1,13 @@
-from .interrupt_checkpoint_hook import InterruptCheckpointHook
+from .checkpoint_hook import AtomicCheckpointHook
+from .interrupt_checkpoint_hook import (InterruptCheckpointHook,
+                                        WorkerSignalGuard)
+from .non_finite_loss_hook import NonFiniteLossError, NonFiniteLossHook
 from .pipeline_switch_hook import PipelineSwitchHook
 from .plain_checkpoint_hook import PlainCheckpointHook
 from .startup_check_hook import StartupCheckHook
 
 __all__ = [
-    'PlainCheckpointHook', 'InterruptCheckpointHook', 'PipelineSwitchHook',
-    'StartupCheckHook'
+    'AtomicCheckpointHook', 'PlainCheckpointHook', 'InterruptCheckpointHook',
+    'NonFiniteLossError', 'NonFiniteLossHook', 'PipelineSwitchHook',
+    'StartupCheckHook', 'WorkerSignalGuard'
 ]

@@ -2,14 +2,19 @@
 import os.path as osp
 import signal
 import threading
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import torch
 from mmengine.dist import all_reduce, barrier, get_world_size, \
     is_main_process
 from mmengine.hooks import Hook
 
+from rtmpose.fileio import atomic_write
 from rtmpose.registry import HOOKS
+
+
+# message-hub key of the checkpoint written on a signal
+INTERRUPT_CKPT_KEY = 'interrupt_ckpt'
 
 
 @HOOKS.register_module()
@@ -20,10 +25,18 @@ class InterruptCheckpointHook(Hook):
     128 + signal number. ``tools/train.py --resume`` then continues from the
     next batch of the same epoch.
 
+    The signal may go to the whole process group (``timeout``, Slurm
+    preemption, ``docker stop``, Ctrl-C): ``PoseRunner`` starts DataLoader
+    workers with :class:`WorkerSignalGuard`, so they ignore it and keep
+    serving batches until the main process has saved and shuts them down.
+
     A second signal of the same kind gets the previous handler (Ctrl-C twice
     stops at once). Under distributed training the ranks agree every
     iteration on whether any of them was signalled, so they all stop after
     the same iteration.
+
+    The next save of a ``CheckpointHook`` with ``max_keep_ckpts`` after the
+    resume deletes this file (it is then superseded).
 
     For crashes that give no signal (``kill -9``, power loss) add a periodic
     iteration checkpoint: ``dict(type='CheckpointHook', by_epoch=False,
@@ -68,10 +81,13 @@ class InterruptCheckpointHook(Hook):
             f'{signal.Signals(signum).name} received: saving {name} after '
             f'iteration {runner.iter + 1} (epoch {runner.epoch + 1}, batch '
             f'{batch_idx + 1}) and stopping; continue with --resume')
+        # a CheckpointHook with max_keep_ckpts retires it once superseded
+        runner.message_hub.update_info(INTERRUPT_CKPT_KEY,
+                                       osp.join(runner.work_dir, name))
         runner.save_checkpoint(runner.work_dir, name, by_epoch=False)
         if is_main_process():
-            with open(osp.join(runner.work_dir, 'last_checkpoint'), 'w') as f:
-                f.write(osp.join(runner.work_dir, name))
+            atomic_write(osp.join(runner.work_dir, 'last_checkpoint'),
+                         osp.join(runner.work_dir, name))
         barrier()  # no rank exits (and gets the others killed) mid-save
         self.release()
         raise SystemExit(128 + signum)
@@ -85,3 +101,24 @@ class InterruptCheckpointHook(Hook):
         for signum, handler in self._previous.items():
             signal.signal(signum, handler)
         self._previous = {}
+
+
+class WorkerSignalGuard:
+    """``worker_init_fn`` of DataLoader workers: ignore SIGINT and SIGTERM,
+    then call ``init_fn`` (mmengine's seeding).
+
+    torch's workers die of a SIGTERM (and stop on a SIGINT) that is sent to
+    the process group, and the main process then crashes with "DataLoader
+    worker is killed" before it can save. The main process alone decides:
+    it saves (:class:`InterruptCheckpointHook`) and ends the workers; a
+    worker whose main process is gone exits by itself (torch's watchdog).
+    """
+
+    def __init__(self, init_fn: Optional[Callable[[int], None]] = None):
+        self.init_fn = init_fn
+
+    def __call__(self, worker_id: int) -> None:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, signal.SIG_IGN)
+        if self.init_fn is not None:
+            self.init_fn(worker_id)

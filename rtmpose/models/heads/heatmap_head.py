@@ -7,6 +7,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 
+from rtmpose.codecs.arguments import positive_int
 from rtmpose.registry import KEYPOINT_CODECS, MODELS
 from rtmpose.evaluation.functional import heatmap_pck_accuracy
 from ..utils import flip_back_heatmaps
@@ -76,7 +77,8 @@ class HeatmapHead(BaseHead):
             raise TypeError(f'HeatmapHead: in_channels must be an int (one '
                             f'input map), got {in_channels!r}')
         self.in_channels = in_channels
-        self.out_channels = out_channels
+        self.out_channels = positive_int('HeatmapHead', 'out_channels',
+                                         out_channels)
         self.upsample_factor = upsample_factor
         self.loss_module = MODELS.build(loss)
         self.decoder = (

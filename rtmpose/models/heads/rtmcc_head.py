@@ -5,6 +5,7 @@ import torch
 import torch.nn as nn
 from torch import Tensor
 
+from rtmpose.codecs.arguments import positive_int, positive_number, size_pair
 from rtmpose.registry import KEYPOINT_CODECS, MODELS
 from rtmpose.evaluation.functional import simcc_pck_accuracy
 from ..layers import RTMCCBlock, ScaleNorm
@@ -90,10 +91,13 @@ class RTMCCHead(BaseHead):
         gau = {**_GAU_DEFAULTS, **(gau_cfg or {})}
 
         self.in_channels = in_channels
-        self.out_channels = out_channels
-        self.input_size = tuple(input_size)
-        self.in_featuremap_size = tuple(in_featuremap_size)
-        self.simcc_split_ratio = simcc_split_ratio
+        self.out_channels = positive_int('RTMCCHead', 'out_channels',
+                                         out_channels)
+        self.input_size = size_pair('RTMCCHead', 'input_size', input_size)
+        self.in_featuremap_size = size_pair('RTMCCHead', 'in_featuremap_size',
+                                            in_featuremap_size)
+        self.simcc_split_ratio = positive_number(
+            'RTMCCHead', 'simcc_split_ratio', simcc_split_ratio)
 
         self.loss_module = MODELS.build(loss)
         self.decoder = (

@@ -1,0 +1,31 @@
+"""Config syntax errors name the config file and line, also in a base."""
+import pytest
+
+from rtmpose.config_loading import load_config
+
+
+def test_syntax_error_names_file_and_line(tmp_path):
+    bad = tmp_path / 'bad.py'
+    bad.write_text('a = 1\nb = dict(x=1,\n        y=[1, 2)\n')
+    with pytest.raises(SyntaxError, match=rf'config file {bad}, line 3'):
+        load_config(str(bad))
+
+
+def test_syntax_error_in_a_base_names_the_base(tmp_path):
+    (tmp_path / '_base_').mkdir()
+    base = tmp_path / '_base_' / 'runtime.py'
+    base.write_text('x = 1\ny = = 2\n')
+    child = tmp_path / 'child.py'
+    child.write_text("_base_ = ['./_base_/runtime.py']\nz = 3\n")
+    with pytest.raises(SyntaxError, match=rf'config file {base}, line 2') \
+            as err:
+        load_config(str(child))
+    assert 'y = = 2' in str(err.value)
+
+
+def test_good_and_missing_configs(tmp_path):
+    good = tmp_path / 'good.py'
+    good.write_text('a = dict(b=2)\n')
+    assert load_config(str(good)).a.b == 2
+    with pytest.raises(FileNotFoundError, match='nope.py'):
+        load_config(str(tmp_path / 'nope.py'))
