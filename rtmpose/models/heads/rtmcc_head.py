@@ -167,7 +167,10 @@ class RTMCCHead(BaseModule):
                 when ``test_cfg['flip_test']``.
             batch_data_samples (list): data samples; flip test reads
                 ``metainfo['flip_indices']`` of the first one.
-            test_cfg (dict): ``flip_test`` (bool), ``output_heatmaps`` (bool:
+            test_cfg (dict): ``flip_test`` (bool), ``shift_flip`` (bool,
+                default False as the reference; see
+                :func:`~rtmpose.models.utils.flip_back_simcc`),
+                ``output_heatmaps`` (bool:
                 also return the averaged vectors as ``keypoint_x_labels``
                 (1, K, W*k) and ``keypoint_y_labels`` (1, K, H*k)).
 
@@ -187,9 +190,9 @@ class RTMCCHead(BaseModule):
             if 'flip_indices' not in metainfo:
                 raise KeyError('RTMCCHead: flip_test needs '
                                "metainfo['flip_indices'] in the data samples")
-            flip_x, flip_y = flip_back_simcc(flip_x, flip_y,
-                                             metainfo['flip_indices'],
-                                             self.simcc_split_ratio)
+            flip_x, flip_y = flip_back_simcc(
+                flip_x, flip_y, metainfo['flip_indices'],
+                self.simcc_split_ratio, test_cfg.get('shift_flip', False))
             pred_x = (pred_x + flip_x) * 0.5
             pred_y = (pred_y + flip_y) * 0.5
         else:
