@@ -28,7 +28,12 @@ class CSPNeXt(BaseModule):
     format: conv weights are stored NHWC-strided (same shapes and state_dict
     keys), the outputs are NHWC-strided too, and in eval mode without
     autograd each BN is folded into its conv
-    (:func:`~rtmpose.models.utils.enable_conv_bn_folding`).
+    (:func:`~rtmpose.models.utils.enable_conv_bn_folding`). Training on CPU
+    runs NCHW (weights and maps switch when the mode does): CPU BatchNorm in
+    train mode over NHWC tensors is about 100x less accurate in float32
+    (RTMPose-t, one batch: gradient norms 0.56% from float64 vs 1.8e-5
+    NCHW), enough for training curves from one seed to drift apart (see the
+    README's fidelity section).
 
     Args:
         arch (str): 'P5' or 'P6'.
@@ -45,6 +50,9 @@ class CSPNeXt(BaseModule):
         spp_kernel_sizes (Sequence[int]): Max-pool kernels of the SPP.
         channel_attention (bool): Channel attention in every CSP layer.
         norm_eval (bool): Keep BN layers in eval mode while training.
+        channels_last_train (bool): Train in channels_last on CPU too
+            (faster depthwise weight gradients, less accurate BatchNorm).
+            Off by default; GPU training always uses channels_last.
     """
     arch_settings = {
         'P5': [[64, 128, 3, True, False], [128, 256, 6, True, False],
@@ -69,6 +77,7 @@ class CSPNeXt(BaseModule):
                  norm_cfg: dict = dict(type='BN', momentum=0.03, eps=0.001),
                  act_cfg: dict = dict(type='SiLU'),
                  norm_eval: bool = False,
+                 channels_last_train: bool = False,
                  init_cfg: Optional[dict] = dict(
                      type='Kaiming',
                      layer='Conv2d',
@@ -132,7 +141,9 @@ class CSPNeXt(BaseModule):
         # CPU speed, same values and state_dict shapes: NHWC weights spare
         # oneDNN a weight reorder per call (inputs are made NHWC in
         # forward), and eval-mode BN is folded into the convs.
+        self.channels_last_train = channels_last_train
         self.to(memory_format=torch.channels_last)
+        self._memory_format = torch.channels_last
         enable_conv_bn_folding(self)
 
     def _freeze_stages(self) -> None:
@@ -155,8 +166,16 @@ class CSPNeXt(BaseModule):
         """(N, 3, H, W) -> tuple of the maps selected by ``out_indices``."""
         # NHWC lets oneDNN use its fast kernels, above all for the weight
         # gradient of the depthwise 5x5 convs (several times faster on CPU
-        # than the NCHW path).
-        x = x.contiguous(memory_format=torch.channels_last)
+        # than the NCHW path), but its train-mode BatchNorm loses precision.
+        fmt = torch.channels_last
+        if (self.training and x.device.type == 'cpu'
+                and not self.channels_last_train):
+            fmt = torch.contiguous_format
+        if fmt != self._memory_format:
+            # in place (param.data), so optimizers keep their parameters
+            self.to(memory_format=fmt)
+            self._memory_format = fmt
+        x = x.contiguous(memory_format=fmt)
         outs = []
         for i, name in enumerate(self.layers):
             x = getattr(self, name)(x)
