@@ -138,7 +138,7 @@ class UDPHeatmap(BaseKeypointCodec):
     def decode(self, heatmaps: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
         """Heatmaps (C, H, W) of one instance, or (B, C, H, W) of B ->
         keypoints (B, K, 2) input pixels and scores (B, K) (B = 1 for one);
-        keypoints whose maximum is <= 0 are -1."""
+        keypoints whose maximum is <= 0 start from -1 heatmap pixels."""
         return decode_heatmaps(heatmaps,
                                owner=f'{type(self).__name__}.decode',
                                **self.decode_args())

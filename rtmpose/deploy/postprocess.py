@@ -11,7 +11,8 @@ def decode_outputs(outputs: Sequence[np.ndarray],
     """Graph outputs of a model with metadata ``meta`` -> keypoints
     (N, K, 2) float32 input pixels and scores (N, K) float32, decoded as the
     model's codec decodes (same functions, DARK included); keypoints with
-    score <= 0 are -1."""
+    score <= 0 are at location -1 in bins / heatmap pixels, scaled as
+    the reference does."""
     kind = meta['outputs']
     if kind == 'keypoints':
         return outputs[0], outputs[1]

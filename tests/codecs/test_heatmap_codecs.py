@@ -129,13 +129,17 @@ def test_batched_decode_equals_per_sample():
         np.testing.assert_allclose(scores[i:i + 1], s)
 
 
-def test_non_positive_maps_decode_to_minus_one():
-    codec = UDPHeatmap(INPUT, HEATMAP, sigma=2)
+def test_non_positive_maps_decode_to_minus_one_heatmap_pixel():
+    """As the reference: a missing maximum is location -1 in heatmap
+    pixels, scaled to input pixels like any location (UDP refines it from
+    the padded corner: a flat map moves it by 0)."""
     maps = np.zeros((2, 64, 48), np.float32)
     maps[1, 20, 20] = 1
-    kpts, scores = codec.decode(maps)
-    np.testing.assert_array_equal(kpts[0, 0], [-1, -1])
+    kpts, scores = UDPHeatmap(INPUT, HEATMAP, sigma=2).decode(maps)
+    np.testing.assert_allclose(kpts[0, 0], [-191 / 47, -255 / 63], rtol=1e-6)
     assert scores[0, 0] == 0 and scores[0, 1] == 1
+    kpts, _ = MSRAHeatmap(INPUT, HEATMAP, sigma=2).decode(maps)
+    np.testing.assert_array_equal(kpts[0, 0], [-4, -4])
 
 
 def test_udp_combined_round_trip():

@@ -145,6 +145,10 @@ def test_decode_scores_and_invalid():
     np.testing.assert_allclose(scores, [[0.5, 0.0]])
     np.testing.assert_allclose(kpts[0, 0], [1, 2])
     np.testing.assert_allclose(kpts[0, 1], [-1, -1])
+    # the missing location is bin -1, i.e. -1 / k pixels (the reference)
+    kpts, _ = SimCCLabel((2, 3), simcc_split_ratio=2.0, sigma=1.0).decode(
+        simcc_x, np.concatenate([simcc_y, simcc_y], -1))
+    np.testing.assert_allclose(kpts[0, 1], [-0.5, -0.5])
 
 
 def test_standard_smoothing():

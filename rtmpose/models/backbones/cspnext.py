@@ -28,12 +28,18 @@ class CSPNeXt(BaseModule):
     format: conv weights are stored NHWC-strided (same shapes and state_dict
     keys), the outputs are NHWC-strided too, and in eval mode without
     autograd each BN is folded into its conv
-    (:func:`~rtmpose.models.utils.enable_conv_bn_folding`). Training on CPU
-    runs NCHW (weights and maps switch when the mode does): CPU BatchNorm in
-    train mode over NHWC tensors is about 100x less accurate in float32
-    (RTMPose-t, one batch: gradient norms 0.56% from float64 vs 1.8e-5
-    NCHW), enough for training curves from one seed to drift apart (see the
-    README's fidelity section).
+    (:func:`~rtmpose.models.utils.enable_conv_bn_folding`).
+
+    Training on CPU runs NCHW (weights and maps switch with the mode, in
+    place, so optimizers keep their parameters): CPU BatchNorm in train mode
+    over NHWC tensors is about 100x less accurate in float32 (RTMPose-t, one
+    batch of 4: gradient norms 5.6e-3 from float64 in channels_last, 1.8e-5
+    in NCHW), which takes one step's loss 2.2e-5 (relative) from the
+    reference's, over issue 10's 1e-5. Training curves from one seed do not
+    show it (200 AdamW steps: both float32 runs drift from the float64 run
+    alike, by chaos, from step 20 on; ``tools/analysis/train_precision.py``)
+    and NCHW costs 20-40% CPU training speed, so
+    ``channels_last_train=True`` keeps the faster path as an option.
 
     Args:
         arch (str): 'P5' or 'P6'.
