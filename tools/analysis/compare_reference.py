@@ -93,6 +93,11 @@ TARGET_CODECS = {
                           heatmap_size=(48, 64), sigma=2, unbiased=True),
     'udp': dict(type='UDPHeatmap', input_size=(192, 256),
                 heatmap_size=(48, 64), sigma=2),
+    # non-integer 3 sigma: the reference's asymmetric support
+    'msra-sigma1.5': dict(type='MSRAHeatmap', input_size=(192, 256),
+                          heatmap_size=(48, 64), sigma=1.5),
+    'udp-sigma1.5': dict(type='UDPHeatmap', input_size=(192, 256),
+                         heatmap_size=(48, 64), sigma=1.5),
 }
 
 
