@@ -168,7 +168,8 @@ class SimCCLabel(BaseKeypointCodec):
     def decode(self, simcc_x: np.ndarray,
                simcc_y: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
         """Responses (N, K, Wx), (N, K, Wy) -> keypoints (N, K, 2) pixels in
-        input space and scores (N, K); keypoints with score <= 0 are at bin -1."""
+        input space and scores (N, K); keypoints with score <= 0 are at
+        bin -1."""
         return decode_simcc(simcc_x, simcc_y, **self.decode_args())
 
     def __repr__(self) -> str:

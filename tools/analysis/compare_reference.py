@@ -113,7 +113,7 @@ class Report:
                               ok=ok, note=note))
         verdict = ('' if ok is None else
                    f'  (tol {tol:g}: {"ok" if ok else "FAIL"})')
-        print(f'{stage:<44s} {value:11.3g}{verdict}  {note}', flush=True)
+        print(f'{stage:<52s} {value:10.3g}{verdict}  {note}', flush=True)
 
     @property
     def failed(self):
@@ -252,16 +252,19 @@ def target_keypoints(seed: int):
 
 
 # --------------------------------------------------------------- our side --
-def build_ours(config: str, seed: int):
+def build_ours(config: str, seed: int, checkpoint: str = None):
+    """Our model of ``config``: random (seeded, unit-scale outputs) or the
+    weights of ``checkpoint``."""
     from mmengine.config import Config
     from rtmpose.apis import init_model
     cfg = Config.fromfile(config)
     if 'drop_path_rate' in cfg.model.backbone:
         cfg.model.backbone.drop_path_rate = 0.0
     torch.manual_seed(seed)
-    model = init_model(cfg, None)
-    model.init_weights()
-    _unit_outputs(model.eval(), cfg.codec.input_size)
+    model = init_model(cfg, checkpoint)
+    if checkpoint is None:
+        model.init_weights()
+        _unit_outputs(model.eval(), cfg.codec.input_size)
     return cfg, model
 
 
@@ -289,6 +292,8 @@ def run_ours_dataset(cfg, model, spec: dict) -> dict:
                   data_prefix=dict(img=spec['img_prefix']),
                   bbox_file=spec.get('bbox_file'), test_mode=True)
     ds_cfg.pop('indices', None)
+    ds_cfg.pop('synthetic_cfg', None)
+    ds_cfg.type = 'CocoDataset'  # the data here is COCO person keypoints
     ds = DATASETS.build(ds_cfg)
     infos = [ds.get_data_info(i) for i in range(len(ds))]
     out = dict(ids=np.array([int(i['id']) for i in infos]),
@@ -417,13 +422,20 @@ def compare_targets(report: Report, ref_python: str, work_dir: str,
                        max_abs(mine, ref[f'{name}/{key}']), TOL['targets'])
 
 
-def compare_model(report: Report, name: str, args, data: dict, ref_dir: str):
+def compare_model(report: Report, name: str, args, data: dict, ref_dir: str,
+                  trained: tuple = None):
+    """All per-model stages. ``trained``: (our config, checkpoint, base
+    name): that checkpoint instead of random weights; the reference builds
+    the base name's config with our config's codec and input size."""
     from mmengine.utils import mkdir_or_exist
-    our_cfg, ref_cfg = MODELS[name]
-    mdir = osp.join(args.work_dir, name)
+    our_cfg, ref_cfg = MODELS[trained[2] if trained else name]
+    mdir = osp.join(args.work_dir, name.replace(' ', '_'))
     mkdir_or_exist(mdir)
-    cfg, model = build_ours(osp.join(ROOT, our_cfg), args.seed)
-    ckpt = osp.join(mdir, 'random_init.pth')
+    if trained:
+        cfg, model = build_ours(trained[0], args.seed, trained[1])
+    else:
+        cfg, model = build_ours(osp.join(ROOT, our_cfg), args.seed)
+    ckpt = osp.join(mdir, 'weights.pth')
     torch.save(dict(state_dict=model.state_dict(), meta={}), ckpt)
     limit = args.max_instances if 'vitpose-b' != name else min(
         args.max_instances, args.vit_b_instances)
@@ -469,8 +481,8 @@ def compare_model(report: Report, name: str, args, data: dict, ref_dir: str):
     t0 = time.time()
     run_reference(args.reference_python, dict(tasks=[dict(
         type='model', config=osp.join(ref_dir, ref_cfg), checkpoint=ckpt,
-        datasets=specs, crops=crops_file, loss=loss_file,
-        output=out)]), mdir, 'model')
+        datasets=specs, crops=crops_file, loss=loss_file, output=out,
+        codec=cfg.codec.to_dict() if trained else None)]), mdir, 'model')
     t_ref = time.time() - t0
     ref = np.load(out)
 
@@ -560,7 +572,7 @@ def parse_args(argv=None):
     p.add_argument('--reference-python', default=DEFAULT_REFERENCE_PYTHON,
                    help='python of the mmpose 1.3.2 venv (env '
                    'RTMPOSE_REFERENCE_PYTHON; default %(default)s)')
-    p.add_argument('--models', nargs='+', default=list(MODELS),
+    p.add_argument('--models', nargs='*', default=list(MODELS),
                    choices=list(MODELS))
     p.add_argument('--stages', nargs='+',
                    default=['targets', 'models', 'metrics'],
@@ -577,6 +589,11 @@ def parse_args(argv=None):
                    help='exchange folder (default: a temporary one)')
     p.add_argument('--summary', default=None,
                    help='also write every stage as JSON here')
+    p.add_argument('--trained', nargs=3, default=None,
+                   metavar=('CONFIG', 'CHECKPOINT', 'BASE'),
+                   help='also compare a trained checkpoint of our CONFIG; '
+                   'the reference builds BASE (one of --models choices) '
+                   "with CONFIG's codec and input size")
     return p.parse_args(argv)
 
 
@@ -597,7 +614,7 @@ def main(argv=None) -> int:
     os.makedirs(args.work_dir, exist_ok=True)
     os.chdir(ROOT)  # our configs' from_file paths are relative to it
     report = Report()
-    print(f'{"stage":<44s} {"max diff":>11s}', flush=True)
+    print(f'{"stage":<52s} {"max diff":>10s}', flush=True)
     if 'targets' in args.stages:
         compare_targets(report, args.reference_python, args.work_dir,
                         args.seed)
@@ -606,6 +623,14 @@ def main(argv=None) -> int:
         ref_dir = reference_config_dir(args.reference_python)
         for name in args.models:
             compare_model(report, name, args, data, ref_dir)
+        if args.trained:
+            if args.trained[2] not in MODELS:
+                raise SystemExit(f'--trained BASE must be one of '
+                                 f'{list(MODELS)}, got {args.trained[2]}')
+            name = 'trained ' + osp.splitext(osp.basename(
+                args.trained[0]))[0]
+            compare_model(report, name, args, data, ref_dir,
+                          trained=tuple(args.trained))
     metrics = osp.join(osp.dirname(osp.abspath(__file__)),
                        'compare_reference_metrics.py')
     metrics_rc = 0

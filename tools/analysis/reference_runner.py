@@ -13,7 +13,8 @@ its ``output`` file. Task types:
   optional ``crops`` npz (``crops`` (B, 3, H, W) uint8 BGR: the head outputs
   on these exact crops are written as ``outputs/{i}``), optional ``loss``
   npz (``inputs`` (B, 3, H, W) normalised, ``keypoints`` (B, K, 2) input
-  pixels, ``visible`` (B, K)): one train-mode loss and its gradients.
+  pixels, ``visible`` (B, K)): one train-mode loss and its gradients;
+  optional ``codec``: build the config at that codec's input size.
 """
 import json
 import sys
@@ -112,12 +113,28 @@ def _loss(model, cfg, loss_file: str) -> dict:
     return out
 
 
+def _use_codec(cfg, codec: dict) -> None:
+    """The config at another codec / input size (a trained model's)."""
+    size = tuple(codec['input_size'])
+    cfg.codec = codec
+    head = cfg.model.head
+    head.decoder = codec
+    head.input_size = size
+    if 'in_featuremap_size' in head:
+        head.in_featuremap_size = (size[0] // 32, size[1] // 32)
+    for step in cfg.test_dataloader.dataset.pipeline:
+        if step['type'] == 'TopdownAffine':
+            step['input_size'] = size
+
+
 def run_model(task: dict) -> None:
     from mmengine.config import Config
     from mmengine.dataset import pseudo_collate
     from mmpose.apis import init_model
     from mmpose.registry import DATASETS
     cfg = Config.fromfile(task['config'])
+    if task.get('codec'):
+        _use_codec(cfg, task['codec'])
     if 'drop_path_rate' in cfg.model.backbone:
         # stochastic depth would make the train-mode loss random
         cfg.model.backbone.drop_path_rate = 0.0
