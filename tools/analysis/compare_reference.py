@@ -635,10 +635,13 @@ def main(argv=None) -> int:
                        'compare_reference_metrics.py')
     metrics_rc = 0
     if 'metrics' in args.stages and osp.exists(metrics):
+        print('metrics (tools/analysis/compare_reference_metrics.py):',
+              flush=True)
         metrics_rc = subprocess.run([
             sys.executable, metrics, '--reference-python',
-            args.reference_python
-        ]).returncode
+            args.reference_python, '--work-dir',
+            osp.join(args.work_dir, 'metrics')
+        ], cwd=ROOT).returncode
     if args.summary:
         with open(args.summary, 'w') as f:
             json.dump(report.rows, f, indent=1)
