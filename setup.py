@@ -40,6 +40,12 @@ setup(
         # torchvision must match the torch build; its CUDA wheels break on a
         # CPU-only torch, so it is never required.
         'detectors': ['torchvision'],
+        # tools/analysis/compare_reference.py: real sample photographs
+        'parity': ['scikit-image'],
+        # tools/analysis/reference_runner.py: the reference implementation,
+        # installed into its own venv by ../shared/tools/setup_reference.sh
+        # (not into this one: it pins other mmcv / mmdet builds)
+        'reference': ['mmpose==1.3.2'],
     },
     zip_safe=False,
 )

@@ -168,11 +168,14 @@ def refine_keypoints_dark_udp(locs: np.ndarray, heatmaps: np.ndarray,
     Differs from :func:`refine_keypoints_dark` in the details of the
     reference: the log is taken of the smoothed maps clipped to
     [1e-3, 50], the maps are edge-padded by one pixel so every maximum is
-    refined, all differences have step 1, and the Hessian gets a tiny
-    ridge (float32 eps) instead of a singularity check.
+    refined (a missing maximum, -1, starts from the padded corner), all
+    differences have step 1 (float32, in the reference's order), and the
+    Hessian gets a tiny ridge (float32 eps) and is inverted in float64.
+    Away from a clean peak (untrained or flat maps) the Newton step is
+    ill-conditioned, so this arithmetic is kept exactly.
 
     Args:
-        locs: (M, 2) integer maxima (x, y), heatmap pixels.
+        locs: (M, 2) integer maxima (x, y), heatmap pixels; -1 = none.
         heatmaps: (M, H, W).
         blur_kernel_size: odd smoothing kernel side, pixels.
 
@@ -184,8 +187,8 @@ def refine_keypoints_dark_udp(locs: np.ndarray, heatmaps: np.ndarray,
                           50.))
     logs = np.pad(logs, ((0, 0), (1, 1), (1, 1)), mode='edge')
     # +1: index into the padded maps
-    x = np.clip(locs[:, 0].astype(np.int64), 0, w - 1) + 1
-    y = np.clip(locs[:, 1].astype(np.int64), 0, h - 1) + 1
+    x = locs[:, 0].astype(np.int64) + 1
+    y = locs[:, 1].astype(np.int64) + 1
     rows = np.arange(m)
 
     def at(dx, dy):
@@ -196,11 +199,14 @@ def refine_keypoints_dark_udp(locs: np.ndarray, heatmaps: np.ndarray,
     grad = np.stack([0.5 * (right - left), 0.5 * (down - up)], -1)
     dxx = right - 2 * centre + left
     dyy = down - 2 * centre + up
-    dxy = 0.5 * (at(1, 1) - right - down + 2 * centre - left - up +
+    dxy = 0.5 * (at(1, 1) - right - down + centre + centre - left - up +
                  at(-1, -1))
-    eps = np.finfo(np.float32).eps
-    offset = _newton_step(grad, dxx + eps, dxy, dyy + eps)
-    return (locs + offset).astype(np.float32)
+    hessian = np.stack([dxx, dxy, dxy, dyy], -1).reshape(m, 2, 2)
+    hessian = hessian + np.finfo(np.float32).eps * np.eye(2)
+    offset = np.einsum('imn,in->im', np.linalg.inv(hessian), grad)
+    out = locs.astype(np.float32).copy()
+    out -= offset
+    return out
 
 
 def _newton_step(grad: np.ndarray, dxx: np.ndarray, dxy: np.ndarray,
@@ -264,8 +270,10 @@ def decode_heatmaps(heatmaps: np.ndarray,
         owner: name in error messages.
 
     Returns:
-        keypoints (B, K, 2) float32 input pixels (-1 where the maximum is
-        <= 0) and scores (B, K) float32; B = 1 for one instance's maps.
+        keypoints (B, K, 2) float32 input pixels (where the maximum is
+        <= 0, the location -1 heatmap pixels, refined and scaled as the
+        reference does) and scores (B, K) float32; B = 1 for one
+        instance's maps.
     """
     maps, (b, c) = flatten_heatmaps(heatmaps, owner)
     if refine == 'udp_combined':
@@ -282,6 +290,7 @@ def decode_heatmaps(heatmaps: np.ndarray,
     else:
         raise ValueError(f'{owner}: refine must be one of '
                          f'{HEATMAP_REFINEMENTS}, got {refine!r}')
+    # a missing maximum stays at -1 heatmap pixels, scaled like any other
+    # location (the reference's output; -1 * stride input pixels for MSRA)
     keypoints = locs * np.asarray(scale_factor, np.float32)
-    keypoints[scores <= 0] = -1
     return keypoints.reshape(b, c, 2), scores.reshape(b, c)

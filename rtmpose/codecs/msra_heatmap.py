@@ -17,9 +17,10 @@ class MSRAHeatmap(BaseHeatmapCodec):
     Input pixel x lies at heatmap pixel ``x / s`` with the stride
     ``s = input_size / heatmap_size`` per axis (the reference convention).
 
-    - ``unbiased=False``: the Gaussian sits at the rounded heatmap location
-      and is cut to a square of half-side 3 sigma; decoding takes the
-      argmax and moves a quarter pixel towards the higher neighbour.
+    - ``unbiased=False``: the Gaussian sits at the integer heatmap location
+      ``int(x / s + 0.5)`` (truncated toward zero, as the reference) and is
+      cut to a square of half-side 3 sigma; decoding takes the argmax and
+      moves a quarter pixel towards the higher neighbour.
     - ``unbiased=True``: the Gaussian sits at the exact sub-pixel location
       over the whole map; decoding refines the argmax with DARK.
 
@@ -33,8 +34,9 @@ class MSRAHeatmap(BaseHeatmapCodec):
 
     Encoded (N instances, K keypoints):
         heatmaps: (K, H, W) float32, peak 1, maximum over instances.
-        keypoint_weights: (N, K) float32, the visibility where visible and
-            the Gaussian's support touches the map, else 0.
+        keypoint_weights: (N, K) float32, the visibility; 0 for a visible
+            keypoint whose Gaussian support misses the map (see
+            :func:`~rtmpose.codecs.heatmap_encoding.gaussian_heatmaps`).
     """
 
     label_mapping_table = dict(keypoint_weights='keypoint_weights')

@@ -94,8 +94,9 @@ def decode_simcc(
         blur_kernel_sizes: (x, y) odd DARK kernels, bins; None: no DARK.
 
     Returns:
-        keypoints (N, K, 2) float32 input pixels (-1 where the score is
-        <= 0) and scores (N, K) float32 (see :func:`get_simcc_maximum`).
+        keypoints (N, K, 2) float32 input pixels (-1 / split_ratio where
+        the score is <= 0: bin -1, scaled as the reference does) and scores
+        (N, K) float32 (see :func:`get_simcc_maximum`).
     """
     simcc_x = np.asarray(simcc_x, dtype=np.float32)
     simcc_y = np.asarray(simcc_y, dtype=np.float32)
@@ -105,5 +106,5 @@ def decode_simcc(
             locs[..., axis] = refine_simcc_dark(locs[..., axis], simcc,
                                                 int(blur_kernel_sizes[axis]))
     keypoints = locs / np.float32(split_ratio)
-    keypoints[scores <= 0] = -1
+    keypoints[scores <= 0] = -1 / np.float32(split_ratio)
     return keypoints, scores

@@ -17,9 +17,10 @@ class SimCCLabel(BaseKeypointCodec):
 
     Each input pixel is split into ``simcc_split_ratio`` (k) bins: an input
     of (w, h) pixels gets Wx = round(w * k) x-bins and Wy = round(h * k)
-    y-bins, and bin j covers pixel position j / k. Gaussian labels are
-    centred at keypoint * k exactly, not at the nearest bin, so they carry
-    the sub-bin position (recoverable with ``use_dark``).
+    y-bins, and bin j covers pixel position j / k. As in the reference
+    (mmpose 1.3.2), whose checkpoints were trained on these targets, the
+    label is centred on the nearest bin ``mu = around(keypoint * k)`` (half
+    to even), so targets carry no sub-bin position.
 
     Args:
         input_size: (w, h) of the model input, pixels.
@@ -38,8 +39,13 @@ class SimCCLabel(BaseKeypointCodec):
         keypoint_x_labels: (N, K, Wx) float32, all zero for weight-0
             keypoints.
         keypoint_y_labels: (N, K, Wy) float32, same layout.
-        keypoint_weights: (N, K) float32, the visibility for visible
-            keypoints inside the input, else 0.
+        keypoint_weights: (N, K) float32, the visibility, set to 0 for a
+            visible keypoint the label cannot reach: with Gaussian labels
+            when its support [mu - 3 sigma, mu + 3 sigma + 1] misses the bins
+            on either axis (a keypoint just outside the input keeps its
+            weight and a label tail), with standard labels when mu falls
+            outside the bins. Invisible keypoints (< 0.5) get all-zero labels
+            and keep their visibility as weight.
     """
 
     kind = 'simcc'
@@ -67,7 +73,10 @@ class SimCCLabel(BaseKeypointCodec):
                              f'{label_smooth_weight}')
         self.input_size = size_pair('SimCCLabel', 'input_size', input_size)
         self.smoothing_type = smoothing_type
-        self.sigma = positive_per_axis('SimCCLabel', 'sigma', sigma)
+        # validated, then kept in float64: the reference's label arithmetic
+        positive_per_axis('SimCCLabel', 'sigma', sigma)
+        self.sigma = np.broadcast_to(np.asarray(sigma, np.float64),
+                                     (2, )).copy()
         self.simcc_split_ratio = positive_number(
             'SimCCLabel', 'simcc_split_ratio', simcc_split_ratio)
         self.label_smooth_weight = float(label_smooth_weight)
@@ -80,9 +89,9 @@ class SimCCLabel(BaseKeypointCodec):
         # Bin coordinates, reused by every encode call.
         self._bins_x = np.arange(self.num_bins[0], dtype=np.float32)
         self._bins_y = np.arange(self.num_bins[1], dtype=np.float32)
-        # Gaussian exponent factors -1 / (2 sigma^2) per axis.
-        self._gauss_coef = -0.5 / self.sigma**2
-        self._norm = self.sigma * math.sqrt(2 * math.pi)
+        # float32 as the reference's arithmetic (targets equal to 1e-7).
+        self._gauss_denom = (2 * self.sigma**2).astype(np.float32)
+        self._norm = (self.sigma * math.sqrt(2 * math.pi)).astype(np.float32)
         # DARK smoothing kernel, odd, growing with sigma (as the reference).
         self._blur_sizes = []
         for s in self.sigma:
@@ -93,11 +102,7 @@ class SimCCLabel(BaseKeypointCodec):
                keypoints: np.ndarray,
                keypoints_visible: Optional[np.ndarray] = None) -> dict:
         """Keypoints (N, K, 2) pixels in input space, visibility (N, K)
-        -> labels and weights (see class docstring).
-
-        A keypoint counts as inside the input when its bin position
-        keypoint * k lies within [0, Wx - 1] x [0, Wy - 1].
-        """
+        -> labels and weights (see class docstring)."""
         keypoints = np.asarray(keypoints, dtype=np.float32)
         if keypoints.ndim != 3 or keypoints.shape[-1] != 2:
             raise ValueError('keypoints must be (N, K, 2), got '
@@ -110,19 +115,25 @@ class SimCCLabel(BaseKeypointCodec):
                              f'{keypoints.shape[:2]}, got '
                              f'{keypoints_visible.shape}')
 
-        mu = keypoints * np.float32(self.simcc_split_ratio)
-        wx, wy = self.num_bins
-        keep = ((keypoints_visible >= 0.5) & (mu[..., 0] >= 0)
-                & (mu[..., 0] <= wx - 1) & (mu[..., 1] >= 0)
-                & (mu[..., 1] <= wy - 1))
-        weights = np.where(keep, keypoints_visible, 0).astype(np.float32)
+        mu = np.around(keypoints * np.float32(self.simcc_split_ratio))
+        num_bins = np.asarray(self.num_bins)
+        if self.smoothing_type == 'gaussian':
+            radius = 3 * self.sigma
+            reach = ((mu - radius < num_bins) &
+                     (mu + radius + 1 >= 0)).all(-1)
+        else:
+            reach = ((mu >= 0) & (mu < num_bins)).all(-1)
+        visible = keypoints_visible >= 0.5
+        keep = visible & reach
+        weights = np.where(visible & ~reach, 0,
+                           keypoints_visible).astype(np.float32)
 
         if self.smoothing_type == 'gaussian':
             x_labels = self._gaussian(mu[..., 0], self._bins_x, 0, keep)
             y_labels = self._gaussian(mu[..., 1], self._bins_y, 1, keep)
         else:
-            x_labels = self._standard(mu[..., 0], wx, keep)
-            y_labels = self._standard(mu[..., 1], wy, keep)
+            x_labels = self._standard(mu[..., 0], self.num_bins[0], keep)
+            y_labels = self._standard(mu[..., 1], self.num_bins[1], keep)
         return dict(
             keypoint_x_labels=x_labels,
             keypoint_y_labels=y_labels,
@@ -130,10 +141,10 @@ class SimCCLabel(BaseKeypointCodec):
 
     def _gaussian(self, mu: np.ndarray, bins: np.ndarray, axis: int,
                   keep: np.ndarray) -> np.ndarray:
-        """Gaussian over ``bins`` centred at ``mu`` (N, K) -> (N, K, W);
-        all-zero rows where ``keep`` is False."""
-        diff = bins - mu[..., None]
-        labels = np.exp(diff * diff * np.float32(self._gauss_coef[axis]))
+        """Gaussian over ``bins`` centred at whole bins ``mu`` (N, K) ->
+        (N, K, W); all-zero rows where ``keep`` is False."""
+        diff = bins - mu[..., None].astype(np.float32)
+        labels = np.exp(-(diff * diff) / self._gauss_denom[axis])
         labels *= keep[..., None]
         if self.normalize:
             labels /= self._norm[axis]
@@ -141,11 +152,11 @@ class SimCCLabel(BaseKeypointCodec):
 
     def _standard(self, mu: np.ndarray, num_bins: int,
                   keep: np.ndarray) -> np.ndarray:
-        """One-hot at the nearest bin with label smoothing -> (N, K, W)."""
+        """One-hot at bin ``mu`` with label smoothing -> (N, K, W)."""
         n, k = mu.shape
         off = self.label_smooth_weight / max(num_bins - 1, 1)
         labels = np.full((n, k, num_bins), off, np.float32)
-        idx = np.clip(np.round(mu).astype(np.int64), 0, num_bins - 1)
+        idx = np.clip(mu.astype(np.int64), 0, num_bins - 1)
         np.put_along_axis(labels, idx[..., None],
                           np.float32(1 - self.label_smooth_weight), -1)
         labels[~keep] = 0

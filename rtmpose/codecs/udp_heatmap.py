@@ -27,8 +27,9 @@ class UDPHeatmap(BaseHeatmapCodec):
     Heatmap types:
 
     - ``'gaussian'``: one Gaussian per keypoint at its exact sub-pixel
-      location, cut to a square of half-side 3 sigma around its rounded
-      location; decoded by argmax + DARK (UDP variant).
+      location, cut to a square of half-side 3 sigma around its integer
+      location ``int(x + 0.5)`` (truncated toward zero, as the reference);
+      decoded by argmax + DARK (UDP variant).
     - ``'combined'``: per keypoint three maps: a binary disk of radius
       ``radius_factor * max(W, H)`` and the x / y offsets from each pixel to
       the keypoint divided by that radius; decoded by the argmax of the
@@ -48,8 +49,10 @@ class UDPHeatmap(BaseHeatmapCodec):
         heatmaps: (K, H, W) float32 (``'gaussian'``, maximum over instances)
             or (3K, H, W) (``'combined'``: disk, x offset, y offset per
             keypoint; one instance only).
-        keypoint_weights: (N, K) float32, the visibility for visible
-            keypoints (on the map, for ``'gaussian'``), else 0.
+        keypoint_weights: (N, K) float32, the visibility; for
+            ``'gaussian'`` 0 where a visible keypoint's support misses the
+            map (see :func:`~rtmpose.codecs.heatmap_encoding.
+            gaussian_heatmaps`).
     """
 
     label_mapping_table = dict(keypoint_weights='keypoint_weights')

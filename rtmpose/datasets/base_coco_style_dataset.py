@@ -23,10 +23,12 @@ _FILTER_KEYS = ('bbox_score_thr', )
 class BaseCocoStyleDataset(BaseDataset):
     """One sample per person instance (top-down) of a COCO-format file.
 
-    Each sample holds ``img_id``, ``img_path``, ``id`` (annotation id, or the
-    index of the box in ``bbox_file``), ``category_id``, ``bbox`` (1, 4) xyxy
-    image pixels clipped to the image, ``bbox_score`` (1,), ``keypoints``
-    (1, K, 2) pixels, ``keypoints_visible`` (1, K) in {0, 1},
+    Each sample holds ``img_id``, ``img_path``, ``id`` (annotation id, or
+    for ``bbox_file`` the running number of the person detection),
+    ``category_id``, ``bbox`` (1, 4) xyxy image pixels (annotated boxes
+    clipped to the pixel centres [0, W - 1] x [0, H - 1], detector boxes as
+    given), ``bbox_score`` (1,), ``keypoints`` (1, K, 2) pixels,
+    ``keypoints_visible`` (1, K) in {0, 1} (all 1 for detector boxes),
     ``num_keypoints``, ``area``, ``iscrowd`` and ``raw_ann_info`` (the COCO
     annotation without its segmentation; absent for detector boxes),
     ``ann_img_shape`` (h, w) of the image as the annotation file gives it
@@ -34,18 +36,22 @@ class BaseCocoStyleDataset(BaseDataset):
     metainfo entries ``dataset_name``, ``flip_indices``, ``upper_body_ids``,
     ``lower_body_ids`` and ``dataset_keypoint_weights``.
 
-    Training (``test_mode=False``) skips crowd instances and instances
-    without labelled keypoints. Boxes thinner than one pixel after clipping
-    are always skipped: they cannot be cropped.
+    Annotated instances follow the reference (mmpose 1.3.2) in training and
+    in test mode alike, so both evaluate the same instance set: crowd
+    instances, instances without labelled keypoints (``num_keypoints`` 0, or
+    all keypoint coordinates <= 0) and boxes of zero width or height after
+    clipping are skipped.
 
     Args:
         ann_file: COCO-format keypoint annotations (joined with data_root
             when relative).
         bbox_file: test mode only: COCO detection results (JSON list of
             ``{image_id, bbox (x, y, w, h), score, category_id}``); samples
-            are then the detected boxes with ``score >=
+            are then the category-1 (person) detections with ``score >=
             filter_cfg['bbox_score_thr']`` (default 0) instead of the
-            annotated ones. Used as given (not joined with data_root).
+            annotated ones, numbered 0, 1, ... over the category-1
+            detections before the score filter (as the reference). Used as
+            given (not joined with data_root).
         data_mode: only ``'topdown'`` is supported.
         metainfo: ``dict(from_file=...)`` or a dataset description; defaults
             to the class's ``METAINFO``.
@@ -155,17 +161,14 @@ class BaseCocoStyleDataset(BaseDataset):
 
     @staticmethod
     def _clipped_box(xywh: Sequence[float], img: dict) -> np.ndarray:
-        """xywh -> (1, 4) xyxy clipped to [0, width] x [0, height]."""
+        """xywh -> (1, 4) xyxy clipped to [0, width - 1] x [0, height - 1]
+        (the reference's clip)."""
         # Plain floats: np.clip per instance dominates loading time.
         x, y, w, h = (float(v) for v in xywh)
-        width, height = img['width'], img['height']
-        x1, x2 = min(max(x, 0.), width), min(max(x + w, 0.), width)
-        y1, y2 = min(max(y, 0.), height), min(max(y + h, 0.), height)
+        right, bottom = img['width'] - 1, img['height'] - 1
+        x1, x2 = min(max(x, 0.), right), min(max(x + w, 0.), right)
+        y1, y2 = min(max(y, 0.), bottom), min(max(y + h, 0.), bottom)
         return np.array([[x1, y1, x2, y2]], dtype=np.float32)
-
-    @staticmethod
-    def _is_degenerate(box: np.ndarray) -> bool:
-        return bool((box[0, 2] - box[0, 0] < 1) or (box[0, 3] - box[0, 1] < 1))
 
     def _annotation_keypoints(self, ann: dict) -> Tuple[Sequence, int]:
         """The annotation's keypoints as a flat ``[x, y, v] * K`` sequence
@@ -177,7 +180,9 @@ class BaseCocoStyleDataset(BaseDataset):
         kpts = ann['keypoints']
         num_labelled = ann.get('num_keypoints')
         if num_labelled is None:
-            num_labelled = int((np.asarray(kpts)[2::3] > 0).sum())
+            # the reference counts keypoints with a nonzero coordinate
+            xy = np.asarray(kpts, np.float32).reshape(-1, 3)[:, :2]
+            num_labelled = int(np.count_nonzero(xy.max(1)))
         return kpts, int(num_labelled)
 
     def parse_data_info(self, raw_data_info: dict) -> Optional[dict]:
@@ -201,10 +206,10 @@ class BaseCocoStyleDataset(BaseDataset):
                 f'{self._metainfo["dataset_name"]!r})')
         kpts = kpts.reshape(1, num_kpts, 3)
         iscrowd = int(ann.get('iscrowd', 0))
-        if not self.test_mode and (iscrowd or num_labelled == 0):
+        if iscrowd or num_labelled == 0 or kpts[..., :2].max() <= 0:
             return None
         bbox = self._clipped_box(ann['bbox'], img)
-        if self._is_degenerate(bbox):
+        if bbox[0, 2] <= bbox[0, 0] or bbox[0, 3] <= bbox[0, 1]:
             return None
         # Polygons/RLE are never used downstream and dominate memory.
         raw_ann = {k: v for k, v in ann.items() if k != 'segmentation'}
@@ -218,20 +223,23 @@ class BaseCocoStyleDataset(BaseDataset):
             keypoints=kpts[..., :2].copy(),
             keypoints_visible=np.minimum(1, kpts[..., 2]),
             num_keypoints=num_labelled,
-            area=float(ann.get('area', ann['bbox'][2] * ann['bbox'][3])),
+            area=float(ann['area'] if 'area' in ann else max(
+                1., (bbox[0, 2] - bbox[0, 0]) *
+                (bbox[0, 3] - bbox[0, 1]) * 0.53)),
             iscrowd=iscrowd,
             raw_ann_info=raw_ann)
 
     def _load_detections(self, coco) -> List[dict]:
-        """Samples from detector boxes; keypoints are zeros (unlabelled)."""
+        """Samples from person (category 1) detector boxes, unclipped;
+        keypoints are zeros and all visible, as the reference's."""
         dets = load_json(self.bbox_file, 'bbox file')
         if not isinstance(dets, list):
             raise ValueError(f'bbox file {self.bbox_file}: expected a JSON '
                              f'list of detections, got {type(dets).__name__}')
         score_thr = (self.filter_cfg or {}).get('bbox_score_thr', 0.0)
-        cat_ids = set(coco.getCatIds())
         num_kpts = self._metainfo['num_keypoints']
         data_list = []
+        number = -1
         for index, det in enumerate(dets):
             missing = {'image_id', 'bbox', 'score'} - set(det)
             if missing:
@@ -241,27 +249,30 @@ class BaseCocoStyleDataset(BaseDataset):
                                      score=[det['score']]):
                 continue
             category_id = det.get('category_id', 1)
-            if category_id not in cat_ids or det['score'] < score_thr:
+            if category_id != 1:
+                continue
+            number += 1
+            if det['score'] < score_thr:
                 continue
             img = coco.imgs.get(det['image_id'])
             if img is None:
                 raise ValueError(
                     f'bbox file {self.bbox_file}: detection {index} refers to '
                     f'image_id {det["image_id"]}, absent from {self.ann_file}')
-            bbox = self._clipped_box(det['bbox'], img)
-            if self._is_degenerate(bbox):
-                continue
+            # float32 arithmetic as the reference's xywh -> xyxy
+            bbox = np.array(det['bbox'][:4], dtype=np.float32).reshape(1, 4)
+            bbox[:, 2:] += bbox[:, :2]
             data_list.append(
                 dict(
                     img_id=img['id'],
                     img_path=self._img_path(img),
-                    id=index,
+                    id=number,
                     category_id=category_id,
                     bbox=bbox,
                     bbox_score=np.array([det['score']], dtype=np.float32),
                     keypoints=np.zeros((1, num_kpts, 2), dtype=np.float32),
-                    keypoints_visible=np.zeros((1, num_kpts),
-                                               dtype=np.float32),
+                    keypoints_visible=np.ones((1, num_kpts),
+                                              dtype=np.float32),
                     num_keypoints=0,
                     area=float(det['bbox'][2] * det['bbox'][3]),
                     iscrowd=0))

@@ -12,7 +12,8 @@ def decode_outputs(outputs: Sequence[np.ndarray],
     """Graph outputs of a model with metadata ``meta`` -> keypoints
     (N, K, 2) float32 input pixels and scores (N, K) float32, decoded as the
     model's codec decodes (the codec kind's function, DARK included);
-    keypoints with score <= 0 are -1."""
+    keypoints with score <= 0 are at location -1 in bins / heatmap pixels,
+    scaled as the reference does."""
     kind = meta['outputs']
     if kind == 'keypoints':  # decoded in the graph
         return outputs[0], outputs[1]

@@ -61,6 +61,31 @@ def test_msra_biased_encoding_is_on_the_rounded_pixel():
     assert maps[0, 13, 16] > 0 and maps[0, 13, 17] == 0
 
 
+def test_msra_integer_centre_truncates_toward_zero():
+    """The reference's int(x / 4 + 0.5) truncates toward zero: x = -2.8 px
+    (heatmap -0.7) gets its peak on column 0 (flooring would put the centre
+    at -1 and leave exp(-1/8) there)."""
+    codec = MSRAHeatmap(INPUT, HEATMAP, sigma=2)
+    maps = codec.encode(np.array([[[-2.8, 40.0]]], np.float32))['heatmaps']
+    assert maps[0, 10, 0] == 1.0
+    np.testing.assert_allclose(maps[0, 10, 1], np.exp(-1 / 8), rtol=1e-6)
+
+
+@pytest.mark.parametrize('x, weight, column0', [
+    (-28.0, 1, np.exp(-36 / 8)),  # -7 -> centre int(-6.5) = -6, reaches 0
+    (-30.0, 1, 0.0),  # -7.5 -> centre -7: support ends at column 0 (kept)
+    (-32.0, 1, 0.0),  # -8 -> int(-7.5) = -7 again
+    (-34.4, 0, 0.0),  # -8.6 -> centre -8: support ends at -1, dropped
+])
+def test_msra_keep_rule_left_of_the_map(x, weight, column0):
+    codec = MSRAHeatmap(INPUT, HEATMAP, sigma=2)
+    enc = codec.encode(np.array([[[x, 40.0]]], np.float32))
+    assert enc['keypoint_weights'][0, 0] == weight
+    np.testing.assert_allclose(enc['heatmaps'][0, 10, 0], column0, rtol=1e-6)
+    assert enc['heatmaps'][0, :, 1:].max() == (0 if x < -29 else
+                                               enc['heatmaps'][0, 10, 1])
+
+
 def test_udp_gaussian_is_cut_at_three_sigma():
     codec = UDPHeatmap(INPUT, HEATMAP, sigma=2)
     # input x = 94 * 47 / 191 = 23.13 heatmap pixels
@@ -104,13 +129,17 @@ def test_batched_decode_equals_per_sample():
         np.testing.assert_allclose(scores[i:i + 1], s)
 
 
-def test_non_positive_maps_decode_to_minus_one():
-    codec = UDPHeatmap(INPUT, HEATMAP, sigma=2)
+def test_non_positive_maps_decode_to_minus_one_heatmap_pixel():
+    """As the reference: a missing maximum is location -1 in heatmap
+    pixels, scaled to input pixels like any location (UDP refines it from
+    the padded corner: a flat map moves it by 0)."""
     maps = np.zeros((2, 64, 48), np.float32)
     maps[1, 20, 20] = 1
-    kpts, scores = codec.decode(maps)
-    np.testing.assert_array_equal(kpts[0, 0], [-1, -1])
+    kpts, scores = UDPHeatmap(INPUT, HEATMAP, sigma=2).decode(maps)
+    np.testing.assert_allclose(kpts[0, 0], [-191 / 47, -255 / 63], rtol=1e-6)
     assert scores[0, 0] == 0 and scores[0, 1] == 1
+    kpts, _ = MSRAHeatmap(INPUT, HEATMAP, sigma=2).decode(maps)
+    np.testing.assert_array_equal(kpts[0, 0], [-4, -4])
 
 
 def test_udp_combined_round_trip():

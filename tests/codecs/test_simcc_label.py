@@ -23,10 +23,12 @@ def test_label_shapes_and_values():
     for v in enc.values():
         assert v.dtype == np.float32
     x_lab = enc['keypoint_x_labels'][0, 0]
-    # Peak 1 (unnormalised) at bin 20.5 lies between bins 20 and 21.
-    assert x_lab.argmax() in (20, 21)
-    np.testing.assert_allclose(x_lab[20], np.exp(-0.25 / (2 * 4.9**2)),
-                               rtol=1e-5)
+    # 10.25 px is bin 20.5, rounded half to even to bin 20 (the reference's
+    # np.around): peak 1 (unnormalised) there, symmetric neighbours.
+    assert x_lab.argmax() == 20 and x_lab[20] == 1
+    np.testing.assert_allclose(x_lab[21], np.exp(-1 / (2 * 4.9**2)),
+                               rtol=1e-6)
+    assert x_lab[19] == x_lab[21]
     # y uses its own sigma (5.66) and is centred at bin 2 * 20.5 = 41.
     y = np.arange(512, dtype=np.float32)
     expected = np.exp(-(y - 41.0)**2 / (2 * 5.66**2))
@@ -45,18 +47,46 @@ def test_normalize_divides_by_gaussian_normaliser():
     assert normed['keypoint_x_labels'].sum() == pytest.approx(1.0, abs=1e-3)
 
 
-def test_weights_zero_for_invisible_and_outside():
+def test_weights_keep_keypoints_whose_gaussian_reaches_the_bins():
+    """A visible keypoint keeps its weight while [mu - 3 sigma,
+    mu + 3 sigma + 1] overlaps the bins on both axes (radius 14.7 x-bins,
+    16.98 y-bins here; 384 x 512 bins)."""
     codec = SimCCLabel(INPUT_SIZE, sigma=(4.9, 5.66))
-    kpts = np.array([[[10, 10], [-1, 10], [10, 256.5], [191.5, 255.5],
-                      [50, 50]]], np.float32)
-    vis = np.array([[1, 1, 1, 1, 0]], np.float32)
+    kpts = np.array([[
+        [10, 10],
+        [-7.5, 10],  # mu_x = -15: -15 + 14.7 + 1 = 0.7 >= 0, kept
+        [-8, 10],  # mu_x = -16: right edge -0.3 < 0, dropped
+        [10, 264],  # mu_y = 528: 528 - 16.98 = 511.02 < 512, kept
+        [10, 264.5],  # mu_y = 529: 512.02 >= 512, dropped
+        [50, 50],  # invisible
+        [191.5, 255.5]
+    ]], np.float32)
+    vis = np.array([[1, 1, 1, 1, 1, 0, 1]], np.float32)
     enc = codec.encode(kpts, vis)
     np.testing.assert_array_equal(enc['keypoint_weights'],
-                                  [[1, 0, 0, 1, 0]])
-    # Labels of dropped keypoints are all zero.
-    for i in (1, 2, 4):
+                                  [[1, 1, 0, 1, 0, 0, 1]])
+    for i in (2, 4, 5):  # labels of dropped / invisible keypoints are zero
         assert not enc['keypoint_x_labels'][0, i].any()
         assert not enc['keypoint_y_labels'][0, i].any()
+    # the kept outside keypoint's label is the tail of a Gaussian at -15
+    x = enc['keypoint_x_labels'][0, 1]
+    np.testing.assert_allclose(
+        x[:3] * 4.9 * np.sqrt(2 * np.pi),
+        np.exp(-np.array([15., 16, 17])**2 / (2 * 4.9**2)), rtol=1e-5)
+
+
+def test_keypoint_just_outside_gets_the_rounded_peak():
+    """x = -0.3 px is bin -0.6, rounded to -1: the label peaks at bin 0
+    with the value of a Gaussian one bin from its centre, weight 1."""
+    codec = SimCCLabel(INPUT_SIZE, sigma=(4.9, 5.66), normalize=False)
+    enc = codec.encode(np.array([[[-0.3, 7.26]]], np.float32))
+    x, y = enc['keypoint_x_labels'][0, 0], enc['keypoint_y_labels'][0, 0]
+    assert enc['keypoint_weights'][0, 0] == 1
+    assert x.argmax() == 0
+    np.testing.assert_allclose(x[:2], np.exp(-np.array([1., 4]) /
+                                             (2 * 4.9**2)), rtol=1e-6)
+    # y: 7.26 px is bin 14.52 -> 15
+    assert y.argmax() == 15 and y[15] == 1
 
 
 def test_round_trip_argmax_within_half_bin():
@@ -76,9 +106,11 @@ def test_round_trip_argmax_within_half_bin():
     np.testing.assert_allclose(dec, aligned, atol=1e-5)
 
 
-def test_round_trip_dark_subpixel():
+def test_round_trip_dark_returns_the_label_centre():
+    """Labels sit on whole bins, so DARK decodes the rounded position."""
     rng = np.random.default_rng(1)
     kpts = _random_keypoints(rng, n=20)
+    rounded = np.around(kpts * 2) / 2
     for normalize in (True, False):
         codec = SimCCLabel(
             INPUT_SIZE, sigma=(4.9, 5.66), normalize=normalize, use_dark=True)
@@ -86,7 +118,7 @@ def test_round_trip_dark_subpixel():
         dec, _ = codec.decode(enc['keypoint_x_labels'],
                               enc['keypoint_y_labels'])
         # Includes keypoints next to the input border.
-        assert np.abs(dec - kpts).max() < 0.1
+        assert np.abs(dec - rounded).max() < 0.05
 
 
 def test_dark_beats_argmax_on_noisy_responses():
@@ -99,8 +131,9 @@ def test_dark_beats_argmax_on_noisy_responses():
         enc[k] * (1 + 0.02 * rng.standard_normal(enc[k].shape))
         for k in ('keypoint_x_labels', 'keypoint_y_labels')
     ]
-    err_plain = np.abs(plain.decode(*noisy)[0] - kpts).mean()
-    err_dark = np.abs(dark.decode(*noisy)[0] - kpts).mean()
+    centre = np.around(kpts * 2) / 2
+    err_plain = np.abs(plain.decode(*noisy)[0] - centre).mean()
+    err_dark = np.abs(dark.decode(*noisy)[0] - centre).mean()
     assert err_dark < 0.5 * err_plain
 
 
@@ -112,6 +145,10 @@ def test_decode_scores_and_invalid():
     np.testing.assert_allclose(scores, [[0.5, 0.0]])
     np.testing.assert_allclose(kpts[0, 0], [1, 2])
     np.testing.assert_allclose(kpts[0, 1], [-1, -1])
+    # the missing location is bin -1, i.e. -1 / k pixels (the reference)
+    kpts, _ = SimCCLabel((2, 3), simcc_split_ratio=2.0, sigma=1.0).decode(
+        simcc_x, np.concatenate([simcc_y, simcc_y], -1))
+    np.testing.assert_allclose(kpts[0, 1], [-0.5, -0.5])
 
 
 def test_standard_smoothing():

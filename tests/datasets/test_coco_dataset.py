@@ -51,7 +51,7 @@ def _default_anns():
         _ann(2, 1, [300, 100, 50, 80], [0] * 3 * K, iscrowd=1),
         _ann(3, 1, [400, 100, 50, 80], [0] * 3 * K),  # no labelled keypoint
         _ann(4, 2, [300, 200, 50, 100], _kpts(301, 201)),  # crosses border
-        _ann(5, 2, [10, 10, 0.5, 30], _kpts(10, 10)),  # degenerate box
+        _ann(5, 2, [10, 10, 0, 30], _kpts(10, 10)),  # zero-width box
     ]
 
 
@@ -78,10 +78,28 @@ def test_train_skips_crowd_unlabelled_and_degenerate(coco_root):
             for i in range(len(dataset))] == [1, 4]
 
 
-def test_test_mode_keeps_crowd_and_unlabelled(coco_root):
+def test_test_mode_skips_like_the_reference(coco_root):
+    """The reference drops crowd and keypoint-less instances in test mode
+    too, so both evaluate the same instances."""
     dataset = _dataset(coco_root, test_mode=True)
     assert [dataset.get_data_info(i)['id']
-            for i in range(len(dataset))] == [1, 2, 3, 4]
+            for i in range(len(dataset))] == [1, 4]
+
+
+def test_thin_box_and_coordinate_count(tmp_path):
+    """A box thinner than a pixel is kept (only zero width or height is
+    dropped); without num_keypoints, keypoints with a nonzero coordinate
+    count, and all coordinates <= 0 drop the instance."""
+    anns = [_ann(1, 1, [10, 20, 0.5, 30], _kpts(15, 25)),
+            _ann(2, 1, [10, 20, 50, 30], [0, 0, 2] * K),
+            _ann(3, 1, [10, 20, 50, 30], [0, 4, 0] + [0] * 3 * (K - 1))]
+    for ann in anns[1:]:
+        del ann['num_keypoints']
+    ann_file = _write_coco(tmp_path / 'thin.json', anns)
+    dataset = CocoDataset(ann_file=str(ann_file), test_mode=True)
+    assert [dataset.get_data_info(i)['id'] for i in range(len(dataset))] \
+        == [1, 3]
+    assert dataset.get_data_info(1)['num_keypoints'] == 1
 
 
 def test_sample_content(coco_root):
@@ -114,8 +132,9 @@ def test_sample_content(coco_root):
 
 def test_bbox_clipped_to_image(coco_root):
     info = _dataset(coco_root).get_data_info(1)
-    # xywh (300, 200, 50, 100) in a 320x240 image.
-    np.testing.assert_allclose(info['bbox'], [[300, 200, 320, 240]])
+    # xywh (300, 200, 50, 100) in a 320x240 image: clipped to the last
+    # pixel centres (319, 239), as the reference
+    np.testing.assert_allclose(info['bbox'], [[300, 200, 319, 239]])
     assert info['img_path'].endswith(osp.join('images', 'b.jpg'))
 
 
@@ -128,6 +147,7 @@ def test_unserialized_matches(coco_root):
 
 def test_bbox_file(coco_root):
     dets = [
+        dict(image_id=2, bbox=[0, 0, 30, 30], score=0.99, category_id=2),
         dict(image_id=1, bbox=[5, 6, 50, 60], score=0.9, category_id=1),
         dict(image_id=1, bbox=[100, 100, 40, 40], score=0.3, category_id=1),
         dict(image_id=2, bbox=[0, 0, 400, 30], score=0.6, category_id=1),
@@ -142,14 +162,17 @@ def test_bbox_file(coco_root):
         filter_cfg=dict(bbox_score_thr=0.5))
     assert len(dataset) == 2
     first, second = dataset.get_data_info(0), dataset.get_data_info(1)
+    # numbered over the person detections before the score filter, as the
+    # reference (not the file index: that would give 1, 3)
     assert (first['id'], second['id']) == (0, 2)
     assert (first['img_id'], second['img_id']) == (1, 2)
     np.testing.assert_allclose(first['bbox'], [[5, 6, 55, 66]])
-    np.testing.assert_allclose(second['bbox'], [[0, 0, 320, 30]])
+    # detector boxes are not clipped to the 320 x 240 image
+    np.testing.assert_allclose(second['bbox'], [[0, 0, 400, 30]])
     np.testing.assert_allclose(second['bbox_score'], [0.6])
     assert first['keypoints'].shape == (1, K, 2)
     assert not first['keypoints'].any()
-    assert not first['keypoints_visible'].any()
+    np.testing.assert_array_equal(first['keypoints_visible'], 1)
     assert first['img_path'].endswith('a.jpg')
     # Without a threshold every person box is kept.
     assert len(_dataset(coco_root, test_mode=True,

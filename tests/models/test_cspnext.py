@@ -59,3 +59,29 @@ def test_bad_arguments_name_the_culprit():
         CSPNeXt(frozen_stages=5)
     with pytest.raises(KeyError, match='P7'):
         CSPNeXt(arch='P7')
+
+
+@pytest.mark.parametrize('channels_last_train', [False, True])
+def test_cpu_training_runs_nchw_inference_nhwc(channels_last_train):
+    """Train mode on CPU switches weights and maps to NCHW (accurate
+    BatchNorm) in place, unless channels_last_train; eval is NHWC."""
+    torch.manual_seed(0)
+    model = CSPNeXt(deepen_factor=0.167, widen_factor=0.125,
+                    out_indices=(4, ),
+                    channels_last_train=channels_last_train)
+    weight = model.stem[0].conv.weight
+    x = torch.rand(2, 3, 64, 64)
+    model.train()
+    out = model(x)[0]
+    out.mean().backward()
+    nhwc = torch.channels_last
+    assert out.is_contiguous(memory_format=nhwc) == channels_last_train
+    assert out.is_contiguous() != channels_last_train
+    assert model.stem[0].conv.weight is weight  # optimizers keep it
+    assert weight.is_contiguous(memory_format=nhwc) == channels_last_train
+    assert weight.grad is not None
+    model.eval()
+    with torch.no_grad():
+        evaluated = model(x)[0]
+    assert evaluated.is_contiguous(memory_format=nhwc)
+    assert weight.is_contiguous(memory_format=nhwc)

@@ -110,8 +110,11 @@ def test_loss_decreases_and_accuracy():
 
 def test_udp_flip_back_is_exact():
     """Heatmaps of the flipped input, flipped back, equal the heatmaps of
-    the original input: UDP maps input x to heatmap x (W-1)/(w-1)."""
-    codec = UDPHeatmap(INPUT, HEATMAP, sigma=1.5)
+    the original input: UDP maps input x to heatmap x (W-1)/(w-1).
+    (sigma 2: with a non-integer 3 sigma the reference's support, kept here,
+    is one pixel wider on the left than on the right, so not mirror-exact.)
+    """
+    codec = UDPHeatmap(INPUT, HEATMAP, sigma=2)
     rng = np.random.default_rng(1)
     kpts = rng.uniform(4, 44, (1, K, 2)).astype(np.float32)
     flipped = kpts[:, FLIP].copy()

@@ -94,13 +94,18 @@ def test_predict_flip_averages_flipped_back_vectors():
                             dict(flip_test=True, output_heatmaps=True))[0]
         x0, y0 = head(feats)
         x1, y1 = head(feats_flip)
+        shifted = head.predict([feats, feats_flip], samples,
+                               dict(flip_test=True, shift_flip=True,
+                                    output_heatmaps=True))[0]
     idx = [0, 2, 1, 4, 3]
-    x1 = x1[:, idx].flip(-1)
-    x1 = torch.cat([x1[..., 1:], x1[..., -1:]], -1)  # shift by k - 1 = 1 bin
+    x1 = x1[:, idx].flip(-1)  # the reference's merge: no shift
     np.testing.assert_allclose(pred.keypoint_x_labels, (x0 + x1) / 2,
                                atol=1e-6)
     np.testing.assert_allclose(pred.keypoint_y_labels,
                                (y0 + y1[:, idx]) / 2, atol=1e-6)
+    x1 = torch.cat([x1[..., 1:], x1[..., -1:]], -1)  # shift by k - 1 = 1 bin
+    np.testing.assert_allclose(shifted.keypoint_x_labels, (x0 + x1) / 2,
+                               atol=1e-6)
     with pytest.raises(KeyError, match='flip_indices'):
         head.predict([feats, feats_flip], [PoseDataSample()],
                      dict(flip_test=True))

@@ -14,7 +14,7 @@ FLIP_INDICES = [0, 2, 1, 4, 3]
 CODEC = dict(type='SimCCLabel', input_size=(SIZE, SIZE), sigma=(2., 2.))
 
 
-def build_model(flip_test=False):
+def build_model(flip_test=False, shift_flip=False):
     init_default_scope('rtmpose')
     model = MODELS.build(
         dict(
@@ -41,7 +41,7 @@ def build_model(flip_test=False):
                 gau_cfg=dict(hidden_dims=32, s=16, act_fn='SiLU'),
                 loss=dict(type='KLDiscretLoss', beta=10., label_softmax=True),
                 decoder=CODEC),
-            test_cfg=dict(flip_test=flip_test)))
+            test_cfg=dict(flip_test=flip_test, shift_flip=shift_flip)))
     model.init_weights()
     return model
 
@@ -119,11 +119,15 @@ def test_predict_maps_to_image_pixels_and_copies_boxes():
                                   np.float32([0.9]))
 
 
-def test_flip_test_is_mirror_consistent():
-    """With exact flip undo, predictions on a crop and on its mirror are
-    mirror images (x -> W - 1 - x, keypoints swapped)."""
+@pytest.mark.parametrize('shift_flip, mirror_width',
+                         [(True, SIZE - 1), (False, SIZE - 1 / 2)])
+def test_flip_test_is_mirror_consistent(shift_flip, mirror_width):
+    """Predictions on a crop and on its mirror are mirror images, keypoints
+    swapped: x -> W - 1 - x with the exact flip undo (shift_flip); with the
+    reference's plain bin reversal (default) the mirror axis sits half a bin
+    further right, x -> W - 1/k - x (k = 2)."""
     torch.manual_seed(0)
-    model = build_model(flip_test=True).eval()
+    model = build_model(flip_test=True, shift_flip=shift_flip).eval()
     inputs = torch.randn(1, 3, SIZE, SIZE)
     # center = size / 2, scale = size: image pixels == input pixels
     crop = dict(center=(SIZE / 2, SIZE / 2), scale=(SIZE, SIZE))
@@ -132,7 +136,7 @@ def test_flip_test_is_mirror_consistent():
         b = model(inputs.flip(-1), [sample(**crop)], mode='predict')[0]
     a, b = a.pred_instances, b.pred_instances
     mirrored = b.keypoints[:, FLIP_INDICES].copy()
-    mirrored[..., 0] = SIZE - 1 - mirrored[..., 0]
+    mirrored[..., 0] = mirror_width - mirrored[..., 0]
     np.testing.assert_allclose(a.keypoints, mirrored, atol=1e-5)
     np.testing.assert_allclose(a.keypoint_scores,
                                b.keypoint_scores[:, FLIP_INDICES], atol=1e-5)

@@ -30,6 +30,17 @@ class CSPNeXt(BaseModule):
     autograd each BN is folded into its conv
     (:func:`~rtmpose.models.utils.enable_conv_bn_folding`).
 
+    Training on CPU runs NCHW (weights and maps switch with the mode, in
+    place, so optimizers keep their parameters): CPU BatchNorm in train mode
+    over NHWC tensors is about 100x less accurate in float32 (RTMPose-t, one
+    batch of 4: gradient norms 5.6e-3 from float64 in channels_last, 1.8e-5
+    in NCHW), which takes one step's loss 2.2e-5 (relative) from the
+    reference's, over issue 10's 1e-5. Training curves from one seed do not
+    show it (200 AdamW steps: both float32 runs drift from the float64 run
+    alike, by chaos, from step 20 on; ``tools/analysis/train_precision.py``)
+    and NCHW costs 20-40% CPU training speed, so
+    ``channels_last_train=True`` keeps the faster path as an option.
+
     Args:
         arch (str): 'P5' or 'P6'.
         deepen_factor (float): Blocks per CSP layer =
@@ -45,6 +56,9 @@ class CSPNeXt(BaseModule):
         spp_kernel_sizes (Sequence[int]): Max-pool kernels of the SPP.
         channel_attention (bool): Channel attention in every CSP layer.
         norm_eval (bool): Keep BN layers in eval mode while training.
+        channels_last_train (bool): Train in channels_last on CPU too
+            (faster depthwise weight gradients, less accurate BatchNorm).
+            Off by default; GPU training always uses channels_last.
     """
     arch_settings = {
         'P5': [[64, 128, 3, True, False], [128, 256, 6, True, False],
@@ -69,6 +83,7 @@ class CSPNeXt(BaseModule):
                  norm_cfg: dict = dict(type='BN', momentum=0.03, eps=0.001),
                  act_cfg: dict = dict(type='SiLU'),
                  norm_eval: bool = False,
+                 channels_last_train: bool = False,
                  init_cfg: Optional[dict] = dict(
                      type='Kaiming',
                      layer='Conv2d',
@@ -132,7 +147,9 @@ class CSPNeXt(BaseModule):
         # CPU speed, same values and state_dict shapes: NHWC weights spare
         # oneDNN a weight reorder per call (inputs are made NHWC in
         # forward), and eval-mode BN is folded into the convs.
+        self.channels_last_train = channels_last_train
         self.to(memory_format=torch.channels_last)
+        self._memory_format = torch.channels_last
         enable_conv_bn_folding(self)
 
     def _freeze_stages(self) -> None:
@@ -155,8 +172,16 @@ class CSPNeXt(BaseModule):
         """(N, 3, H, W) -> tuple of the maps selected by ``out_indices``."""
         # NHWC lets oneDNN use its fast kernels, above all for the weight
         # gradient of the depthwise 5x5 convs (several times faster on CPU
-        # than the NCHW path).
-        x = x.contiguous(memory_format=torch.channels_last)
+        # than the NCHW path), but its train-mode BatchNorm loses precision.
+        fmt = torch.channels_last
+        if (self.training and x.device.type == 'cpu'
+                and not self.channels_last_train):
+            fmt = torch.contiguous_format
+        if fmt != self._memory_format:
+            # in place (param.data), so optimizers keep their parameters
+            self.to(memory_format=fmt)
+            self._memory_format = fmt
+        x = x.contiguous(memory_format=fmt)
         outs = []
         for i, name in enumerate(self.layers):
             x = getattr(self, name)(x)

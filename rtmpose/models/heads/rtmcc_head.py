@@ -171,9 +171,11 @@ class RTMCCHead(BaseHead):
                    flipped: Tuple[Tensor, Tensor],
                    flip_indices: Sequence[int],
                    test_cfg: dict) -> Tuple[Tensor, Tensor]:
-        """Average the SimCC vectors with the flipped input's, flipped
-        back."""
+        """Average the SimCC vectors with the flipped input's, flipped back
+        (``test_cfg['shift_flip']``, default False as the reference; see
+        :func:`~rtmpose.models.utils.flip_back_simcc`)."""
         pred_x, pred_y = outputs
         flip_x, flip_y = flip_back_simcc(*flipped, flip_indices,
-                                         self.simcc_split_ratio)
+                                         self.simcc_split_ratio,
+                                         test_cfg.get('shift_flip', False))
         return (pred_x + flip_x) * 0.5, (pred_y + flip_y) * 0.5

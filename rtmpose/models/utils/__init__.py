@@ -1,6 +1,5 @@
 from .conv_bn_folding import enable_conv_bn_folding, folded_conv_bn_forward
-from .heatmap_flip import flip_back_heatmaps
-from .simcc_flip import flip_back_simcc, shift_bins
+from .tta import flip_back_heatmaps, flip_back_simcc, shift_bins
 
 __all__ = [
     'enable_conv_bn_folding', 'folded_conv_bn_forward', 'flip_back_simcc',
