@@ -33,8 +33,9 @@ class VisionTransformer(BaseModule):
     The state_dict follows the reference checkpoints: ``patch_embed.
     projection``, ``pos_embed`` (1, H'*W', C), ``layers.i.{ln1, attn.qkv,
     attn.proj, ln2, ffn.layers.0.0, ffn.layers.1}``, final norm ``ln1``.
-    :meth:`adapt_state_dict` also accepts the layouts of MAE pre-training
-    and of the official ViTPose code (see :mod:`.vit_weights`).
+    Every ``load_state_dict`` also accepts the layouts of MAE pre-training
+    and of the official ViTPose code: :meth:`adapt_state_dict` converts
+    them as a pre-hook (see :mod:`.vit_weights`).
 
     Args:
         arch (str | dict): ``'small'``, ``'base'``, ``'large'``, ``'huge'``
