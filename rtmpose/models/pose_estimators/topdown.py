@@ -1,6 +1,4 @@
 """Top-down pose estimator: backbone (+ neck) + head on person crops."""
-import re
-from collections import OrderedDict
 from typing import List, Optional, Union
 
 import numpy as np
@@ -12,7 +10,8 @@ from torch import Tensor
 from rtmpose.registry import MODELS
 from rtmpose.structures.bbox import input_to_image
 from ..utils.state_dict_adapter import (adapt_state_dict,
-                                        register_state_dict_adapter)
+                                        register_state_dict_adapter,
+                                        rename_mmpose0_keys)
 
 
 def input_to_image_coords(keypoints: np.ndarray, metainfo: dict) -> np.ndarray:
@@ -78,13 +77,9 @@ class TopdownPoseEstimator(BaseModel):
         """
         return adapt_state_dict(self, state_dict)
 
-    @staticmethod
-    def rename_mmpose0_keys(state_dict: dict) -> dict:
-        """mmpose 0.x models (e.g. the official ViTPose) name the head
-        ``keypoint_head``; the parts convert their own keys themselves
-        (``VisionTransformer.adapt_state_dict``)."""
-        return OrderedDict((re.sub(r'^keypoint_head\.', 'head.', k), v)
-                           for k, v in state_dict.items())
+    # mmpose 0.x names the head keypoint_head; the parts convert their own
+    # keys themselves (VisionTransformer.adapt_state_dict)
+    rename_mmpose0_keys = staticmethod(rename_mmpose0_keys)
 
     def extract_feat(self, inputs: Tensor) -> tuple:
         """(N, 3, H, W) -> tuple of feature maps."""

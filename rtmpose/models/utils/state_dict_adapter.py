@@ -14,6 +14,7 @@ loading, for loaders that match keys before they load
 keys first). Such a loader adapts, then loads, and the hooks run again on
 the converted keys, so every adapter must leave its own layout unchanged.
 """
+import re
 from collections import OrderedDict
 from typing import Dict
 
@@ -22,6 +23,13 @@ from torch import Tensor, nn
 # name of the module attribute holding the adapter method's name; a string
 # survives deepcopy (EMA) and pickling without binding to the old module
 _ADAPTER_ATTR = '_state_dict_adapter'
+
+
+def rename_mmpose0_keys(state_dict: Dict[str, Tensor]) -> 'OrderedDict':
+    """mmpose 0.x top-down models (e.g. the official ViTPose) name the head
+    ``keypoint_head``; ours ``head``. Other keys are left as they are."""
+    return OrderedDict((re.sub(r'^keypoint_head\.', 'head.', k), v)
+                       for k, v in state_dict.items())
 
 
 def register_state_dict_adapter(module: nn.Module, method: str) -> None:
