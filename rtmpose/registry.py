@@ -26,8 +26,6 @@ from mmengine.registry import \
     WEIGHT_INITIALIZERS as MMENGINE_WEIGHT_INITIALIZERS
 from mmengine.registry import Registry
 
-from rtmpose.codecs import CODEC_MODULES
-
 RUNNERS = Registry(
     'runner', parent=MMENGINE_RUNNERS, locations=['rtmpose.engine'])
 LOOPS = Registry('loop', parent=MMENGINE_LOOPS)
@@ -70,5 +68,11 @@ VISBACKENDS = Registry('vis backend', parent=MMENGINE_VISBACKENDS)
 INFERENCERS = Registry('inferencer', parent=MMENGINE_INFERENCERS)
 
 # Keypoint codecs: encode annotations to training targets, decode head outputs.
+# The modules are named one by one: rtmpose.codecs loads its classes lazily
+# (through this registry) to stay importable without torch and mmengine.
 KEYPOINT_CODECS = Registry(
-    'keypoint codec', locations=list(CODEC_MODULES.values()))
+    'keypoint codec',
+    locations=[
+        'rtmpose.codecs.simcc_label', 'rtmpose.codecs.msra_heatmap',
+        'rtmpose.codecs.udp_heatmap'
+    ])

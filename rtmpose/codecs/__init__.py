@@ -3,10 +3,9 @@
 The decoding functions import eagerly and need only numpy and OpenCV (the
 ONNX runtime in ``rtmpose.deploy`` uses them without torch or mmengine);
 the codec classes, which register themselves with mmengine, load on first
-access.
+access, through ``rtmpose.registry.KEYPOINT_CODECS`` (whose import
+locations name their modules).
 """
-import importlib
-
 from .base import (DECODERS, BaseHeatmapCodec, BaseKeypointCodec,
                    decode_by_kind)
 from .heatmap_decoding import (HEATMAP_REFINEMENTS, decode_heatmaps,
@@ -16,17 +15,14 @@ from .heatmap_decoding import (HEATMAP_REFINEMENTS, decode_heatmaps,
                                refine_keypoints_quarter, refine_udp_combined)
 from .simcc_decoding import decode_simcc, get_simcc_maximum, refine_simcc_dark
 
-# class -> module; also the registry's import locations (rtmpose.registry)
-CODEC_MODULES = {
-    'SimCCLabel': 'rtmpose.codecs.simcc_label',
-    'MSRAHeatmap': 'rtmpose.codecs.msra_heatmap',
-    'UDPHeatmap': 'rtmpose.codecs.udp_heatmap',
-}
-
 
 def __getattr__(name: str):
-    if name in CODEC_MODULES:
-        return getattr(importlib.import_module(CODEC_MODULES[name]), name)
+    # only the codec classes of __all__: other probes must not pull mmengine
+    if name in __all__:
+        from rtmpose.registry import KEYPOINT_CODECS
+        codec = KEYPOINT_CODECS.get(name)
+        if codec is not None:
+            return codec
     raise AttributeError(f'module {__name__!r} has no attribute {name!r}')
 
 

@@ -6,7 +6,7 @@ keypoints, flattened) and locations as (M, 2) (x, y) in heatmap pixels;
 numpy and OpenCV only: the ONNX runtime (``rtmpose.deploy``) decodes with
 these functions too.
 """
-from typing import Sequence, Tuple
+from typing import Callable, Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
@@ -137,18 +137,12 @@ def refine_keypoints_dark(locs: np.ndarray, heatmaps: np.ndarray,
     Returns:
         (M, 2) float32 refined locations.
     """
-    m, h, w = heatmaps.shape
-    logs = np.log(np.maximum(gaussian_blur(heatmaps, blur_kernel_size),
-                             1e-10))
+    _, h, w = heatmaps.shape
+    logs = _smoothed_log(heatmaps, blur_kernel_size, 1e-10, None)
     x = locs[:, 0].astype(np.int64)
     y = locs[:, 1].astype(np.int64)
     inside = (x > 1) & (x < w - 2) & (y > 1) & (y < h - 2)
-    x, y = np.clip(x, 2, w - 3), np.clip(y, 2, h - 3)
-    rows = np.arange(m)
-
-    def at(dx, dy):
-        return logs[rows, y + dy, x + dx]
-
+    at = _sampler(logs, np.clip(x, 2, w - 3), np.clip(y, 2, h - 3))
     centre = at(0, 0)
     grad = np.stack([0.5 * (at(1, 0) - at(-1, 0)),
                      0.5 * (at(0, 1) - at(0, -1))], -1)
@@ -182,18 +176,13 @@ def refine_keypoints_dark_udp(locs: np.ndarray, heatmaps: np.ndarray,
     Returns:
         (M, 2) float32 refined locations.
     """
-    m, h, w = heatmaps.shape
-    logs = np.log(np.clip(gaussian_blur(heatmaps, blur_kernel_size), 1e-3,
-                          50.))
-    logs = np.pad(logs, ((0, 0), (1, 1), (1, 1)), mode='edge')
+    m = len(heatmaps)
+    logs = np.pad(_smoothed_log(heatmaps, blur_kernel_size, 1e-3, 50.),
+                  ((0, 0), (1, 1), (1, 1)),
+                  mode='edge')
     # +1: index into the padded maps
-    x = locs[:, 0].astype(np.int64) + 1
-    y = locs[:, 1].astype(np.int64) + 1
-    rows = np.arange(m)
-
-    def at(dx, dy):
-        return logs[rows, y + dy, x + dx]
-
+    at = _sampler(logs, locs[:, 0].astype(np.int64) + 1,
+                  locs[:, 1].astype(np.int64) + 1)
     centre, right, left = at(0, 0), at(1, 0), at(-1, 0)
     down, up = at(0, 1), at(0, -1)
     grad = np.stack([0.5 * (right - left), 0.5 * (down - up)], -1)
@@ -207,6 +196,24 @@ def refine_keypoints_dark_udp(locs: np.ndarray, heatmaps: np.ndarray,
     out = locs.astype(np.float32).copy()
     out -= offset
     return out
+
+
+def _smoothed_log(heatmaps: np.ndarray, blur_kernel_size: int, lo: float,
+                  hi: Optional[float]) -> np.ndarray:
+    """log of the smoothed (max-kept) maps clipped to [lo, hi] (M, H, W)."""
+    return np.log(np.clip(gaussian_blur(heatmaps, blur_kernel_size), lo, hi))
+
+
+def _sampler(logs: np.ndarray, x: np.ndarray,
+             y: np.ndarray) -> Callable[[int, int], np.ndarray]:
+    """``at(dx, dy)``: the (M,) values of each map at its (x + dx, y + dy),
+    for finite differences around the maxima."""
+    rows = np.arange(len(logs))
+
+    def at(dx: int, dy: int) -> np.ndarray:
+        return logs[rows, y + dy, x + dx]
+
+    return at
 
 
 def _newton_step(grad: np.ndarray, dxx: np.ndarray, dxy: np.ndarray,

@@ -1,5 +1,5 @@
 """Packing a results dict into model inputs and a ``PoseDataSample``."""
-from typing import Sequence
+from typing import List, Sequence, Tuple
 
 import cv2
 import numpy as np
@@ -21,6 +21,18 @@ def _to_tensor(value) -> torch.Tensor:
     if isinstance(value, torch.Tensor):
         return value
     return torch.from_numpy(np.ascontiguousarray(value))
+
+
+def _routed(results: dict, table_key: str,
+            default_keys: Sequence[str]) -> List[Tuple[str, torch.Tensor]]:
+    """(packed name, tensor) of each target that ``results[table_key]``
+    (results key -> packed name; default: the keys as they are) routes and
+    ``results`` holds."""
+    table = results.get(table_key)
+    if table is None:
+        table = {k: k for k in default_keys}
+    return [(packed, _to_tensor(results[key]))
+            for key, packed in table.items() if results.get(key) is not None]
 
 
 @TRANSFORMS.register_module()
@@ -80,22 +92,16 @@ class PackPoseInputs(BaseTransform):
             instances.set_field(keypoints, 'keypoints')
         sample.gt_instances = instances
 
-        label_table = results.get('label_mapping_table')
-        if label_table is None:
-            label_table = {k: k for k in _DEFAULT_LABEL_KEYS}
         labels = InstanceData()
-        for key, packed in label_table.items():
-            if results.get(key) is not None:
-                labels.set_field(_to_tensor(results[key]), packed)
+        for packed, value in _routed(results, 'label_mapping_table',
+                                     _DEFAULT_LABEL_KEYS):
+            labels.set_field(value, packed)
         sample.gt_instance_labels = labels
 
-        field_table = results.get('field_mapping_table')
-        if field_table is None:
-            field_table = {k: k for k in _DEFAULT_FIELD_KEYS}
         fields = PixelData()
-        for key, packed in field_table.items():
-            if results.get(key) is not None:
-                setattr(fields, packed, _to_tensor(results[key]))
+        for packed, value in _routed(results, 'field_mapping_table',
+                                     _DEFAULT_FIELD_KEYS):
+            setattr(fields, packed, value)
         if len(fields.keys()):
             sample.gt_fields = fields
 

@@ -11,6 +11,7 @@ from torch import Tensor
 from rtmpose.registry import MODELS
 from ..layers import (TransformerEncoderLayer, WindowMultiheadSelfAttention,
                       resize_pos_embed)
+from ..utils.state_dict_adapter import register_state_dict_adapter
 from .vit_weights import convert_vit_backbone
 
 
@@ -32,8 +33,9 @@ class VisionTransformer(BaseModule):
     The state_dict follows the reference checkpoints: ``patch_embed.
     projection``, ``pos_embed`` (1, H'*W', C), ``layers.i.{ln1, attn.qkv,
     attn.proj, ln2, ffn.layers.0.0, ffn.layers.1}``, final norm ``ln1``.
-    :meth:`adapt_state_dict` also accepts the layouts of MAE pre-training
-    and of the official ViTPose code (see :mod:`.vit_weights`).
+    Every ``load_state_dict`` also accepts the layouts of MAE pre-training
+    and of the official ViTPose code: :meth:`adapt_state_dict` converts
+    them as a pre-hook (see :mod:`.vit_weights`).
 
     Args:
         arch (str | dict): ``'small'``, ``'base'``, ``'large'``, ``'huge'``
@@ -191,6 +193,7 @@ class VisionTransformer(BaseModule):
             if token_dims != embed_dims:
                 self.knowledge_proj = nn.Linear(token_dims, embed_dims)
         self._freeze(frozen_modules)
+        register_state_dict_adapter(self, 'adapt_state_dict')
 
     @staticmethod
     def _parse_window_cfg(window_cfg: Optional[dict],
@@ -286,9 +289,11 @@ class VisionTransformer(BaseModule):
 
     def adapt_state_dict(self, state_dict: dict) -> dict:
         """Rename a foreign backbone layout (MAE, official ViTPose) to this
-        module's; called by ``rtmpose.engine.checkpoint.load_state_dict``
-        before matching keys.
+        module's; our own layout on this grid comes back unchanged.
 
+        Runs on every ``load_state_dict`` (a pre-hook, see
+        ``rtmpose.models.utils.state_dict_adapter``), and is called by
+        ``rtmpose.engine.checkpoint.load_state_dict`` before matching keys.
         Knowledge tokens (and their projection) absent from the weights,
         e.g. pre-trained ones, keep this module's values.
         """

@@ -31,6 +31,7 @@ from mmengine.logging import print_log
 from torch import Tensor
 
 from ..layers import resize_pos_embed
+from ..utils.state_dict_adapter import rename_mmpose0_keys
 
 _TIMM_RENAMES = (
     (r'^blocks\.(\d+)\.norm1\.', r'layers.\1.ln1.'),
@@ -138,9 +139,11 @@ def convert_vitpose_official(state_dict: Dict[str, Tensor]) -> 'OrderedDict':
                        f'keys like {list(state_dict)[:5]}')
     out = OrderedDict(('backbone.' + k, v)
                       for k, v in convert_vit_backbone(backbone).items())
-    for key, value in state_dict.items():
-        if not key.startswith('backbone.'):
-            out[re.sub(r'^keypoint_head\.', 'head.', key)] = value
+    out.update(
+        rename_mmpose0_keys({
+            k: v
+            for k, v in state_dict.items() if not k.startswith('backbone.')
+        }))
     return out
 
 

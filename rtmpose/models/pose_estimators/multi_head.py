@@ -33,7 +33,7 @@ class MultiHeadTopdownPoseEstimator(TopdownPoseEstimator):
             aic=dict(type='HeatmapHead', out_channels=14, ...))``.
         predict_head (str, optional): head used for prediction; default
             the first of ``heads``.
-        Other args: as :class:`TopdownPoseEstimator`.
+        Other args (keyword only): as :class:`TopdownPoseEstimator`.
     """
 
     def __init__(self,
@@ -41,20 +41,8 @@ class MultiHeadTopdownPoseEstimator(TopdownPoseEstimator):
                  heads: dict,
                  neck: Optional[dict] = None,
                  predict_head: Optional[str] = None,
-                 train_cfg: Optional[dict] = None,
-                 test_cfg: Optional[dict] = None,
-                 data_preprocessor: Optional[dict] = None,
-                 init_cfg: Optional[dict] = None,
-                 metainfo: Optional[dict] = None) -> None:
-        super().__init__(
-            backbone,
-            neck=neck,
-            head=None,
-            train_cfg=train_cfg,
-            test_cfg=test_cfg,
-            data_preprocessor=data_preprocessor,
-            init_cfg=init_cfg,
-            metainfo=metainfo)
+                 **kwargs) -> None:
+        super().__init__(backbone, neck=neck, head=None, **kwargs)
         if not heads:
             raise ValueError('MultiHeadTopdownPoseEstimator: heads is empty; '
                              'give dataset name -> head config')

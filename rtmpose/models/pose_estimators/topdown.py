@@ -1,6 +1,4 @@
 """Top-down pose estimator: backbone (+ neck) + head on person crops."""
-import re
-from collections import OrderedDict
 from typing import List, Optional, Union
 
 import numpy as np
@@ -11,6 +9,9 @@ from torch import Tensor
 
 from rtmpose.registry import MODELS
 from rtmpose.structures.bbox import input_to_image
+from ..utils.state_dict_adapter import (adapt_state_dict,
+                                        register_state_dict_adapter,
+                                        rename_mmpose0_keys)
 
 
 def input_to_image_coords(keypoints: np.ndarray, metainfo: dict) -> np.ndarray:
@@ -67,31 +68,18 @@ class TopdownPoseEstimator(BaseModel):
         self.backbone = MODELS.build(backbone)
         self.neck = MODELS.build(neck) if neck is not None else None
         self.head = MODELS.build(head) if head is not None else None
+        register_state_dict_adapter(self, 'rename_mmpose0_keys')
 
     def adapt_state_dict(self, state_dict: dict) -> dict:
-        """Rename foreign checkpoint layouts to this model's; called by
+        """Rename foreign checkpoint layouts to this model's, as a plain
+        ``load_state_dict`` does through its pre-hooks; called by
         ``rtmpose.engine.checkpoint.load_state_dict`` before matching keys.
-
-        mmpose 0.x models (e.g. the official ViTPose) name the head
-        ``keypoint_head``; each part with its own ``adapt_state_dict``
-        converts the keys under its prefix.
         """
-        state_dict = OrderedDict(
-            (re.sub(r'^keypoint_head\.', 'head.', k), v)
-            for k, v in state_dict.items())
-        for name in ('backbone', 'neck', 'head'):
-            adapt = getattr(getattr(self, name), 'adapt_state_dict', None)
-            prefix = name + '.'
-            part = OrderedDict((k[len(prefix):], v)
-                               for k, v in state_dict.items()
-                               if k.startswith(prefix))
-            if adapt is None or not part:
-                continue
-            rest = OrderedDict((k, v) for k, v in state_dict.items()
-                               if not k.startswith(prefix))
-            rest.update((prefix + k, v) for k, v in adapt(part).items())
-            state_dict = rest
-        return state_dict
+        return adapt_state_dict(self, state_dict)
+
+    # mmpose 0.x names the head keypoint_head; the parts convert their own
+    # keys themselves (VisionTransformer.adapt_state_dict)
+    rename_mmpose0_keys = staticmethod(rename_mmpose0_keys)
 
     def extract_feat(self, inputs: Tensor) -> tuple:
         """(N, 3, H, W) -> tuple of feature maps."""
