@@ -38,6 +38,9 @@ setup(
         # torchvision must match the torch build; its CUDA wheels break on a
         # CPU-only torch, so it is never required.
         'detectors': ['torchvision'],
+        # `--tensorboard`: scalars for `tensorboard --logdir WORK_DIR`
+        'tensorboard': ['tensorboard'],
     },
+    entry_points={'console_scripts': ['rtmpose = rtmpose.cli:console_main']},
     zip_safe=False,
 )
