@@ -204,7 +204,9 @@ class AtomicLocalBackend(LocalBackend):
 
     Writes go to a temporary file in the target folder, then replace the
     target with ``os.replace`` (atomic on POSIX), so an interrupted save keeps
-    the previous checkpoint intact.
+    the previous checkpoint intact. Files get the mode of any other new file
+    (0o666 minus the umask: 0644 with the usual umask 022), not the 0600 of
+    the temporary file.
     """
 
     def put(self, obj: bytes, filepath) -> None:
@@ -223,11 +225,19 @@ def _atomic_write(path: str, data: bytes, mode: str) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         if osp.exists(tmp):
             os.remove(tmp)
         raise
+
+
+def _umask() -> int:
+    """The process umask (reading it means setting it: set it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def install() -> None:

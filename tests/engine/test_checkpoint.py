@@ -158,3 +158,22 @@ def test_message_hub_buffers_survive_safe_loading(tmp_path):
     torch.save({'b': buf}, path)
     with pytest.raises(ckpt_io.UnsafeCheckpointError, match='HistoryBuffer'):
         ckpt_io.load_checkpoint(path)
+
+
+@pytest.mark.parametrize('umask, expected', [(0o022, 0o644), (0o077, 0o600),
+                                             (0o002, 0o664)])
+def test_written_files_follow_the_umask(tmp_path, umask, expected):
+    """Checkpoints get the mode of other outputs (0644 with umask 022), not
+    the temporary file's 0600."""
+    ckpt_io.install()
+    backend = get_file_backend(str(tmp_path))
+    old = os.umask(umask)
+    try:
+        path = tmp_path / 'epoch_1.pth'
+        backend.put(b'weights', str(path))
+        backend.put_text('last', str(tmp_path / 'last_checkpoint'))
+    finally:
+        os.umask(old)
+    assert os.stat(path).st_mode & 0o777 == expected
+    assert os.stat(tmp_path / 'last_checkpoint').st_mode & 0o777 == expected
+    assert os.umask(old) == old  # the umask is left as it was

@@ -136,6 +136,11 @@ def test_console_is_short_and_informative(tmp_path):
                      r'epoch 1', text)
     assert f'best checkpoint: {work_dir}/best_coco_AP_epoch_1.pth' in text
     assert f'plots: {work_dir}/results.png' in text
+    # checkpoints get the mode of other outputs (0644 with umask 022)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    for name in ('best_coco_AP_epoch_1.pth', 'epoch_1.pth', 'results.png'):
+        assert os.stat(work_dir / name).st_mode & 0o777 == 0o666 & ~umask
     # the details stay in the log file only, and no deprecation notices
     for detail in ('Config:', 'paramwise_options', 'Hooks will be executed',
                    'Epoch(train)'):
