@@ -70,10 +70,11 @@ def seed_rng(*keys: int) -> None:
 
 
 def seed_worker(worker_id: int) -> None:
-    """``worker_init_fn`` of the dataloaders: seed numpy from the seed torch
-    gave this worker (its base seed + ``worker_id``; torch seeds python's
-    and its own generator with it but not numpy's). mmengine's default seeds
-    every worker of every epoch with the fixed config seed instead."""
+    """``worker_init_fn`` of the dataloaders: numpy seeded from the seed
+    torch gave this worker (the iterator's base seed + ``worker_id``, which
+    also seeds python's and torch's generators), whatever torch version.
+    It replaces mmengine's default, which re-seeds all three with the fixed
+    config seed in every worker of every epoch."""
     np.random.seed(torch.initial_seed() % 2**32)
 
 

@@ -131,8 +131,7 @@ class ConsoleReportHook(Hook):
             'optimizer', {}).get('type', '')
         val_interval = getattr(runner.train_loop, 'val_interval', None)
         lines = [
-            f'{runner.experiment_name.rsplit("_", 2)[0]}: '
-            f'{model_summary(runner)}',
+            f'{_run_name(runner)}: {model_summary(runner)}',
             f'data: {len(loader.dataset)} train samples'
             + (f', {len(val)} val samples' if val is not None else '')
             + f'; {len(loader)} iterations per epoch',
@@ -210,6 +209,14 @@ class ConsoleReportHook(Hook):
             lines.append(f'plots: {plot}')
         lines.append(f'full log: {_log_file(runner)}')
         echo('\n'.join(lines))
+
+
+def _run_name(runner) -> str:
+    """The config's file name (stem), else the experiment name."""
+    filename = getattr(runner.cfg, 'filename', None)
+    if filename:
+        return osp.splitext(osp.basename(filename))[0]
+    return runner.experiment_name
 
 
 def _param_groups(runner):
