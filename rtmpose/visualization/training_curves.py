@@ -108,7 +108,10 @@ def plot_training_curves(work_dir: str,
     rows = -(-len(panels) // cols)
     fig, axes = plt.subplots(rows, cols, figsize=(4.5 * cols, 3.2 * rows),
                              squeeze=False)
+    last = max(max(e, default=1) for lines in panels.values()
+               for _, e, _ in lines)
     for ax, (title, lines) in zip(axes.flat, panels.items()):
+        ax.set_xlim(0.5, last + 0.5)  # the same epochs on every panel
         for label, epochs, values in lines:
             ax.plot(epochs, values, marker='o', markersize=3, label=label)
         ax.set_title(title)

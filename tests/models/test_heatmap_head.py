@@ -97,13 +97,19 @@ def test_loss_decreases_and_accuracy():
 
 
 def test_pck_accuracy_numbers():
-    target = torch.zeros(1, 4, 20, 20)
-    target[0, :, 10, 10] = 1
+    """mmpose's convention: x / map height, y / map width, thr 0.05, mean
+    over keypoints of the per-keypoint accuracy."""
+    target = torch.zeros(1, 4, 40, 20)  # 20 wide, 40 high
+    target[0, :, 20, 10] = 1
     pred = target.clone()
-    pred[0, 1] = torch.roll(pred[0, 1], 1, -1)  # one pixel off: wrong
+    pred[0, 1] = torch.roll(pred[0, 1], 1, -1)  # 1 px in x: 1 / 40 < 0.05
+    pred[0, 2] = torch.roll(pred[0, 2], 1, -2)  # 1 px in y: 1 / 20 = 0.05
     weights = torch.tensor([[1., 1., 1., 0.]])
     acc = heatmap_pck_accuracy(pred, target, weights)
     assert float(acc) == pytest.approx(2 / 3)
+    pred[0, 0] = 0  # no positive maximum: decodes to -1, wrong
+    assert float(heatmap_pck_accuracy(pred, target, weights)) == \
+        pytest.approx(1 / 3)
 
 
 def test_udp_flip_back_is_exact():

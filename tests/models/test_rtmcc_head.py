@@ -68,18 +68,21 @@ def test_loss_and_accuracy():
 
 
 def test_pck_accuracy_numbers():
-    gx = torch.zeros(1, 4, 20)
-    gy = torch.zeros(1, 4, 20)
-    gx[0, :, 10] = 1
-    gy[0, :, 10] = 1
+    """mmpose's convention: x / input height, y / input width, thr 0.05,
+    mean over keypoints of the per-keypoint accuracy."""
+    # input 100 wide, 300 high, 2 bins per pixel; labels at (50, 150) px
+    gx, gy = torch.zeros(2, 4, 200), torch.zeros(2, 4, 600)
+    gx[..., 100] = 1
+    gy[..., 300] = 1
     px, py = gx.clone(), gy.clone()
-    # input 200 px: threshold 0.05 * 200 / 10 = 1 px
-    px[0, 1] = torch.roll(px[0, 1], 1)  # 0.5 px off: right
-    px[0, 2] = torch.roll(px[0, 2], 4)  # 2 px off: wrong
-    weights = torch.tensor([[1., 1., 1., 0.]])
-    acc = simcc_pck_accuracy(px, py, gx, gy, weights, (200, 200), 2.0)
-    assert acc.item() == pytest.approx(2 / 3)
-    none = simcc_pck_accuracy(px, py, gx, gy, weights * 0, (200, 200), 2.0)
+    px[0, 1] = torch.roll(px[0, 1], 24)  # 12 px in x: 12 / 300 < 0.05
+    py[0, 2] = torch.roll(py[0, 2], 12)  # 6 px in y: 6 / 100 > 0.05
+    px[1, 0] = 0  # no positive maximum: decodes to -1, wrong
+    weights = torch.tensor([[1., 1., 1., 0.], [1., 0., 0., 0.]])
+    acc = simcc_pck_accuracy(px, py, gx, gy, weights, (100, 300), 2.0)
+    # keypoint 0: 1 of 2, keypoint 1: 1 of 1, keypoint 2: 0 of 1
+    assert acc.item() == pytest.approx((0.5 + 1 + 0) / 3)
+    none = simcc_pck_accuracy(px, py, gx, gy, weights * 0, (100, 300), 2.0)
     assert none == 0
 
 

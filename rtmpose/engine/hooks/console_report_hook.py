@@ -25,11 +25,11 @@ _LOWER_IS_BETTER = ('loss', 'epe')
 
 class EpochProgress:
     """A progress bar over ``total`` iterations: tqdm on a terminal; on a
-    pipe or file (CI) one plain line every ``line_percent`` percent instead
-    of thousands of carriage returns."""
+    pipe or file (CI) one plain line every ``line_percent`` percent (4 per
+    epoch by default) instead of thousands of carriage returns."""
 
     def __init__(self, total: int, desc: str, stream=None,
-                 line_percent: int = 10):
+                 line_percent: int = 25):
         self.stream = stream or sys.stdout
         self.total, self.desc = total, desc
         self.tty = hasattr(self.stream, 'isatty') and self.stream.isatty()
@@ -105,7 +105,7 @@ class ConsoleReportHook(Hook):
 
     priority = 'LOWEST'  # after the checkpoint hook has saved the best
 
-    def __init__(self, progress_bar: bool = True, line_percent: int = 10):
+    def __init__(self, progress_bar: bool = True, line_percent: int = 25):
         self.progress_bar = progress_bar
         self.line_percent = line_percent
         self._bar: Optional[EpochProgress] = None
