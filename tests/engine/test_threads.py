@@ -34,3 +34,18 @@ def test_set_threads(restore_threads, monkeypatch):
     assert set_threads() == physical_cores() == torch.get_num_threads()
     with pytest.raises(ValueError, match='--threads must be >= 1'):
         set_threads(0)
+
+
+def test_set_threads_warns_on_a_busy_machine(restore_threads, monkeypatch):
+    from rtmpose.engine import threads as threads_module
+    logged = []
+    monkeypatch.setattr(threads_module, 'print_log',
+                        lambda msg, **kw: logged.append((msg, kw['level'])))
+    monkeypatch.setattr(threads_module, 'physical_cores', lambda: 2)
+    monkeypatch.setattr(threads_module.os, 'getloadavg',
+                        lambda: (5.0, 4.0, 3.0))
+    assert set_threads(2) == 2
+    assert len(logged) == 1 and logged[0][1] == 30  # logging.WARNING
+    assert 'load average 5.0 on 2 physical cores' in logged[0][0]
+    set_threads(1)
+    assert len(logged) == 1
