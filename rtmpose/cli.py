@@ -16,8 +16,9 @@ Each command takes the options of the script it stands for (``rtmpose
 train --help``). ``train`` and ``test`` run :mod:`rtmpose.engine.launch`
 like the scripts; ``predict``, ``export`` and ``benchmark`` run the scripts
 of the source checkout this package is installed from (``pip install -e
-.``), as do the configs ``demo`` trains. Threads default to the physical
-cores (``--threads N``), with a warning when the machine is busy.
+.``), as do the configs ``demo`` trains. ``train``, ``test`` and ``demo``
+use ``--threads N`` torch threads (default: ``OMP_NUM_THREADS`` if set, else
+the physical cores), with a warning when the machine is busy.
 """
 import argparse
 import difflib
