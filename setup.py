@@ -46,6 +46,9 @@ setup(
         # installed into its own venv by ../shared/tools/setup_reference.sh
         # (not into this one: it pins other mmcv / mmdet builds)
         'reference': ['mmpose==1.3.2'],
+        # `--tensorboard`: scalars for `tensorboard --logdir WORK_DIR`
+        'tensorboard': ['tensorboard'],
     },
+    entry_points={'console_scripts': ['rtmpose = rtmpose.cli:console_main']},
     zip_safe=False,
 )

@@ -4,13 +4,20 @@ Usage::
 
     python demo/topdown_demo.py CONFIG CHECKPOINT --input IMG|DIR|VIDEO|CAM \
         --output OUT [--det-json F | --detector NAME [--det-weights W]] \
-        [--det-interval K] [--smooth] [--onnx MODEL.onnx]
+        [--det-score-thr T] [--det-interval K] [--smooth] [--onnx MODEL.onnx]
+    python demo/topdown_demo.py --make-sample DIR
+
+``--make-sample DIR`` writes a synthetic sample to try the demo on:
+``DIR/video.avi`` (40 frames of two people panning), ``DIR/detections.json``
+(their boxes per frame, COCO results format, image_id = frame index) and
+``DIR/frame.jpg`` (the first frame, whose boxes are image_id 0).
 
 OUT is an image file for an image, a folder for a folder and a video file
 (.mp4 or .avi) for a video or webcam. Predictions (boxes, keypoints in image
 pixels, scores, track ids per frame) go to OUT's name with ``.json`` (for a
 folder: ``OUT/predictions.json``), or to --pred-out. Without a detector every
-frame is one person box. CHECKPOINT may be ``none`` (random weights);
+frame is one person box (said on the console). Track ids are drawn on
+videos only. CHECKPOINT may be ``none`` (random weights);
 ``--onnx`` runs an exported model with onnxruntime instead (CONFIG and
 CHECKPOINT are then ignored).
 """
@@ -36,14 +43,16 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('config')
-    parser.add_argument('checkpoint', help='checkpoint file, or "none"')
+    parser.add_argument('config', nargs='?')
+    parser.add_argument('checkpoint', nargs='?',
+                        help='checkpoint file, or "none"')
     parser.add_argument('--input',
-                        required=True,
                         help='image, folder, video file or webcam index')
     parser.add_argument('--output',
-                        required=True,
                         help='output image / folder / video (see above)')
+    parser.add_argument('--make-sample', metavar='DIR',
+                        help='write a sample video, its detections and a '
+                        'still frame to DIR, then exit')
     parser.add_argument('--pred-out', help='predictions JSON path')
     det = parser.add_mutually_exclusive_group()
     det.add_argument('--det-json', help='COCO-format detection JSON')
@@ -51,7 +60,8 @@ def parse_args(argv=None):
                      choices=sorted(TORCHVISION_DETECTORS),
                      help='torchvision person detector')
     parser.add_argument('--det-weights', help='torchvision detector weights')
-    parser.add_argument('--det-score-thr', type=float, default=0.5)
+    parser.add_argument('--det-score-thr', type=float, default=0.5,
+                        help='drop boxes scored below it (any detector)')
     parser.add_argument('--det-interval',
                         type=int,
                         default=1,
@@ -71,7 +81,25 @@ def parse_args(argv=None):
     parser.add_argument('--max-frames',
                         type=int,
                         help='stop after this many frames')
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.make_sample is None:
+        missing = [name for name in ('config', 'checkpoint', 'input',
+                                     'output') if getattr(args, name) is None]
+        if missing:
+            parser.error('missing ' + ', '.join(missing) +
+                         ' (or use --make-sample DIR)')
+    return args
+
+
+def make_sample(root: str) -> dict:
+    """``root/video.avi``, ``root/detections.json``, ``root/frame.jpg``;
+    returns their paths."""
+    from rtmpose.datasets.synthetic_video import make_synthetic_video
+    video = make_synthetic_video(root)
+    frame = osp.join(root, 'frame.jpg')
+    cv2.imwrite(frame, video['frames'][0])
+    return dict(video=video['video'], det_json=video['det_json'],
+                frame=frame)
 
 
 def _pred_path(args, kind: str) -> str:
@@ -84,6 +112,11 @@ def _pred_path(args, kind: str) -> str:
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.make_sample is not None:
+        sample = make_sample(args.make_sample)
+        print(f'wrote {sample["video"]}, {sample["det_json"]} and '
+              f'{sample["frame"]}')
+        return sample
     source = FrameSource(args.input)
     if source.is_stream and osp.splitext(args.output)[1].lower() \
             not in _FOURCC:
@@ -112,17 +145,24 @@ def main(argv=None):
     if args.max_frames is not None:
         total = args.max_frames if total is None else min(
             total, args.max_frames)
+    if not (args.det_json or args.detector):
+        print('no detector (--det-json or --detector): each frame is one '
+              'whole-image person box')
     progress = ProgressBar(total) if total and total > 1 else None
-    writer, frames = None, []
+    writer, frames, empty = None, [], []
+    show_boxes = not args.no_bbox
     for frame, result in inferencer.iter_frames(source, args.max_frames):
-        show_boxes = not args.no_bbox
+        # track ids mean something across the frames of a video only
         vis = draw_poses(frame.image,
                          result.keypoints,
                          result.keypoint_scores,
                          inferencer.dataset_meta,
                          args.kpt_thr,
                          bboxes=result.bboxes if show_boxes else None,
-                         track_ids=result.track_ids if show_boxes else None)
+                         track_ids=result.track_ids
+                         if show_boxes and source.is_stream else None)
+        if not (result.keypoint_scores > args.kpt_thr).any():
+            empty.append(result.name or str(frame.index))
         if source.is_stream:
             if writer is None:
                 fps = source.fps or 30.0
@@ -150,7 +190,19 @@ def main(argv=None):
                  frames=frames), f)
     print(f'\nwrote {args.output} and {pred_path} ({len(frames)} frames, '
           f'{inferencer.detector_calls} detector calls)')
+    if empty:
+        print(no_keypoint_message(empty, len(frames), args.kpt_thr))
     return pred_path
+
+
+def no_keypoint_message(empty: list, num_frames: int, kpt_thr: float) -> str:
+    """What to say when frames have no keypoint scored above ``kpt_thr``."""
+    which = 'the image' if num_frames == 1 else (
+        f'{len(empty)} of {num_frames} frames (first: {empty[0]})')
+    return (f'no keypoint scored above --kpt-thr {kpt_thr:g} in {which}: '
+            'nothing but boxes is drawn there. Check the checkpoint (trained '
+            'for this data?), the boxes (a detector or --det-json for images '
+            'that are not person crops) or lower --kpt-thr')
 
 
 def _keypoint_names(meta: dict) -> list:

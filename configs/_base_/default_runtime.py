@@ -23,6 +23,15 @@ visualizer = dict(type='Visualizer', vis_backends=vis_backends, name='visualizer
 log_processor = dict(
     type='LogProcessor', window_size=50, by_epoch=True, num_digits=6)
 log_level = 'INFO'
+# Console: a short header, a progress bar per epoch, one line per validation
+# and a summary; the work dir's log file keeps everything (config, hook
+# order, init report, a line every `logger.interval` iterations).
+# verbose = True (`-v`) prints all of it on the console too.
+verbose = False
+# WORK_DIR/results.png at the end of training: loss terms, lr, acc_pose and
+# validation metrics per epoch (also `rtmpose plot WORK_DIR`). TensorBoard:
+# `--tensorboard`, or add dict(type='TensorboardVisBackend') to vis_backends.
+plot_results = True
 load_from = None
 resume = False
 

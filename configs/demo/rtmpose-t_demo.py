@@ -86,10 +86,12 @@ val_pipeline = [
     dict(type='PackPoseInputs')
 ]
 
+# workers restart every epoch, seeded from (seed, epoch): a run resumed
+# from an epoch checkpoint draws the same augmentation as an uninterrupted one
 train_dataloader = dict(
     batch_size=32,
     num_workers=1,
-    persistent_workers=True,
+    persistent_workers=False,
     dataset=dict(
         type=dataset_type,
         data_root=data_root,

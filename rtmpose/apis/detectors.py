@@ -201,13 +201,15 @@ def build_detector(detector: Union[None, str, object] = None,
                    score_thr: float = 0.5):
     """A detector from a spec: ``None`` / ``'whole_image'`` (the whole image),
     a ``.json`` path (:class:`CocoJsonDetector`), a torchvision model name
-    (:class:`TorchvisionDetector`) or a callable (used as is)."""
+    (:class:`TorchvisionDetector`) or a callable (used as is; its boxes are
+    not filtered here). ``score_thr`` applies to the JSON and torchvision
+    boxes (the whole-image box scores 1)."""
     if detector is None or detector == 'whole_image':
         return WholeImageDetector()
     if isinstance(detector, (str, os.PathLike)):
         detector = str(detector)
         if detector.endswith('.json'):
-            return CocoJsonDetector(detector)
+            return CocoJsonDetector(detector, score_thr=score_thr)
         if detector in TORCHVISION_DETECTORS:
             return TorchvisionDetector(detector, weights, device, score_thr)
         raise ValueError(

@@ -124,7 +124,8 @@ class PoseInferencer:
             a torchvision detector name or a callable (see
             :func:`build_detector`).
         det_weights: weights file of a torchvision detector.
-        det_score_thr: torchvision detector score threshold.
+        det_score_thr: boxes scored below it are dropped, whatever the
+            detector (a JSON file, torchvision, a callable).
         det_interval: K: on videos, run the detector on every K-th frame
             (and whenever no person is tracked); other frames use boxes around
             the previous poses.
@@ -165,6 +166,7 @@ class PoseInferencer:
         self.dataset_meta = self.backend.dataset_meta
         self.detector = build_detector(detector, det_weights, device,
                                        det_score_thr)
+        self.det_score_thr = det_score_thr
         self.det_interval = det_interval
         self.bbox_padding = bbox_padding
         self.kpt_thr = kpt_thr
@@ -246,7 +248,8 @@ class PoseInferencer:
                               'once)')
                 self._warned_boxes = True
             bboxes, scores = bboxes[usable], scores[usable]
-        return bboxes, scores, None, True
+        keep = scores >= np.float32(self.det_score_thr)  # float32 scores
+        return bboxes[keep], scores[keep], None, True
 
     def process_frame(self,
                       img: np.ndarray,

@@ -1,21 +1,41 @@
-"""Shared set-up of ``tools/train.py`` and ``tools/test.py``."""
+"""``tools/train.py``, ``tools/test.py`` and ``rtmpose train|test``: the
+command lines and what they run."""
 import argparse
 import difflib
+import importlib.util
 import logging
 import os
 import os.path as osp
-from typing import Optional
+from typing import List, Optional
 
 import torch
 from mmengine.config import Config, ConfigDict, DictAction
 from mmengine.logging import print_log
 
+from rtmpose.config_loading import load_config
+from .console import echo, format_metrics
 from .runner import PoseRunner
+from .threads import set_threads
 
 
-def parse_cli(parser: argparse.ArgumentParser) -> argparse.Namespace:
+def parse_cli(parser: argparse.ArgumentParser,
+              argv: Optional[List[str]] = None) -> argparse.Namespace:
     """Add the options every tool shares (``--cfg-options``, ``--launcher``,
-    ``--local-rank``) and parse the command line."""
+    ``--local-rank``, ``--threads``, ``-v``) and parse ``argv`` (default:
+    the command line)."""
+    parser.add_argument(
+        '--threads',
+        type=int,
+        help='torch CPU threads (default: OMP_NUM_THREADS if set, else the '
+        'physical cores); 1 is often '
+        'fastest on a machine busy with other jobs, and the thread count '
+        'changes the numbers slightly: reproduce a run with the same value')
+    parser.add_argument(
+        '-v',
+        '--verbose',
+        action='store_true',
+        help='print the whole log on the console (config, hook order, init '
+        'report, a line every few iterations), not only the summary lines')
     parser.add_argument(
         '--cfg-options',
         nargs='+',
@@ -28,7 +48,7 @@ def parse_cli(parser: argparse.ArgumentParser) -> argparse.Namespace:
         default='none',
         help='job launcher')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     return args
 
@@ -87,10 +107,16 @@ def prepare_cfg(cfg: Config,
                 resume: Optional[str] = None,
                 amp: bool = False,
                 auto_scale_lr: bool = False,
-                load_from: Optional[str] = None) -> Config:
+                load_from: Optional[str] = None,
+                verbose: bool = False,
+                tensorboard: bool = False) -> Config:
     """Apply the command line of the train/test tools to a config."""
     merge_cfg_options(cfg, cfg_options)
     cfg.launcher = launcher
+    if verbose:
+        cfg.verbose = True
+    if tensorboard:
+        add_tensorboard(cfg)
     if work_dir is not None:
         cfg.work_dir = work_dir
     elif cfg.get('work_dir') is None:
@@ -123,9 +149,121 @@ def prepare_cfg(cfg: Config,
     return cfg
 
 
+def add_tensorboard(cfg: Config) -> None:
+    """Log the scalars to TensorBoard as well (``WORK_DIR/<run>/vis_data``;
+    ``tensorboard --logdir WORK_DIR``). tensorboard is optional: the
+    ``tensorboard`` extra."""
+    if importlib.util.find_spec('tensorboard') is None:
+        raise ImportError(
+            '--tensorboard needs the tensorboard package: pip install -e '
+            '".[tensorboard]" (or pip install tensorboard)')
+    cfg.setdefault('visualizer', ConfigDict(type='Visualizer'))
+    backends = list(cfg.visualizer.get('vis_backends') or [])
+    if not any(b.get('type') == 'TensorboardVisBackend' for b in backends):
+        backends.append(dict(type='TensorboardVisBackend'))
+    cfg.visualizer.vis_backends = backends
+
+
 def build_runner(cfg: Config) -> PoseRunner:
     """Build the runner named by ``runner_type`` (default ``PoseRunner``)."""
     if 'runner_type' in cfg:
         from rtmpose.registry import RUNNERS
         return RUNNERS.build(cfg)
     return PoseRunner.from_cfg(cfg)
+
+
+def train_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog='rtmpose train', description='Train a pose model')
+    parser.add_argument('config', help='train config file path')
+    parser.add_argument('--work-dir', help='the dir to save logs and models')
+    parser.add_argument(
+        '--resume',
+        nargs='?',
+        type=str,
+        const='auto',
+        help='resume from the given checkpoint, or from the latest '
+        'checkpoint in the work dir when no path is given')
+    parser.add_argument(
+        '--amp', action='store_true', help='automatic mixed precision')
+    parser.add_argument(
+        '--auto-scale-lr',
+        action='store_true',
+        help='scale the lr by actual batch size / auto_scale_lr.base_batch_size')
+    parser.add_argument(
+        '--tensorboard',
+        action='store_true',
+        help='also log to TensorBoard (needs the tensorboard extra)')
+    return parser
+
+
+def run_train(argv: Optional[List[str]] = None):
+    """``tools/train.py`` / ``rtmpose train``: train, return the model."""
+    args = parse_cli(train_parser(), argv)
+    set_threads(args.threads)
+    cfg = prepare_cfg(
+        load_config(args.config),
+        config_path=args.config,
+        work_dir=args.work_dir,
+        cfg_options=args.cfg_options,
+        launcher=args.launcher,
+        resume=args.resume,
+        amp=args.amp,
+        auto_scale_lr=args.auto_scale_lr,
+        verbose=args.verbose,
+        tensorboard=args.tensorboard)
+    return build_runner(cfg).train()
+
+
+def test_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog='rtmpose test',
+        description='Evaluate a pose model (a checkpoint, or an .onnx file '
+        'from tools/deploy/export_onnx.py run with onnxruntime: no flip test)')
+    parser.add_argument('config', help='test config file path')
+    parser.add_argument('checkpoint',
+                        help='checkpoint file (path or URL) or .onnx file')
+    parser.add_argument('--work-dir', help='the dir to save logs')
+    parser.add_argument(
+        '--dump',
+        type=str,
+        help='write the predictions to this .json file (COCO results format)')
+    return parser
+
+
+def use_onnx(cfg: Config, onnx_file: str) -> None:
+    """Test ``onnx_file`` instead of the config's PyTorch model."""
+    if not osp.isfile(onnx_file):
+        raise FileNotFoundError(f'ONNX model {onnx_file} not found')
+    cfg.model = dict(type='OnnxTopdownEstimator', onnx_file=onnx_file)
+    cfg.load_from = None
+    # EMA and other training-time hooks act on PyTorch parameters
+    cfg.custom_hooks = []
+
+
+def run_test(argv: Optional[List[str]] = None) -> dict:
+    """``tools/test.py`` / ``rtmpose test``: evaluate, print the metrics
+    (one line) and return them."""
+    args = parse_cli(test_parser(), argv)
+    set_threads(args.threads)
+    cfg = prepare_cfg(
+        load_config(args.config),
+        config_path=args.config,
+        work_dir=args.work_dir,
+        cfg_options=args.cfg_options,
+        launcher=args.launcher,
+        load_from=args.checkpoint,
+        verbose=args.verbose)
+    if args.dump:
+        if not args.dump.endswith('.json'):
+            raise ValueError(f'--dump must name a .json file, got {args.dump}')
+        evaluator = cfg.test_evaluator
+        prefix = args.dump[:-len('.keypoints.json')] if args.dump.endswith(
+            '.keypoints.json') else args.dump[:-len('.json')]
+        for metric in evaluator if isinstance(evaluator, list) else [evaluator]:
+            metric.outfile_prefix = prefix
+    if args.checkpoint.endswith('.onnx'):
+        use_onnx(cfg, args.checkpoint)
+    metrics = build_runner(cfg).test()
+    echo(format_metrics(metrics))
+    return metrics

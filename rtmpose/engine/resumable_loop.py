@@ -12,10 +12,16 @@ its first batch. This loop continues it instead:
   one; a mid-epoch checkpoint carries the generator states of the moment it
   was written (``meta['rng_state']``), and the loop puts them back.
 
-Bitwise-equal resume therefore holds for a single process with in-process
-data loading (``num_workers=0``). With worker processes the sample order,
-weights, optimiser, schedulers, EMA and epoch are still exact, but the
-workers start with fresh random states.
+Dataloader workers draw their augmentation from numpy / python / torch
+generators seeded by :func:`seed_worker` from the base seed torch draws out
+of the main process's (just re-seeded) generator when the epoch's iterator
+is created: the augmentation of an epoch is a function of (seed, epoch,
+rank, worker) only, so two fresh runs are bit-identical, and with
+``persistent_workers=False`` (workers restart every epoch) a run resumed
+from an epoch checkpoint equals an uninterrupted one. Persistent workers
+keep their generators across epochs: a fresh run stays reproducible, a
+resumed one draws different augmentation from then on. A mid-epoch resume
+is bitwise exact only with ``num_workers=0``.
 """
 import itertools
 import logging
@@ -61,6 +67,15 @@ def seed_rng(*keys: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
+
+
+def seed_worker(worker_id: int) -> None:
+    """``worker_init_fn`` of the dataloaders: numpy seeded from the seed
+    torch gave this worker (the iterator's base seed + ``worker_id``, which
+    also seeds python's and torch's generators), whatever torch version.
+    It replaces mmengine's default, which re-seeds all three with the fixed
+    config seed in every worker of every epoch."""
+    np.random.seed(torch.initial_seed() % 2**32)
 
 
 class SkippingSampler(Sampler):
@@ -167,13 +182,14 @@ class ResumableEpochBasedTrainLoop(EpochBasedTrainLoop):
         if skip:
             batch_size = self.dataloader.batch_sampler.batch_size
             self._skipper.skip = skip * batch_size
-        batches = iter(self.dataloader)
-        # After creating the iterator: it draws from torch's generator.
         rng, self._resume_rng = self._resume_rng, None
+        if rng is None:
+            # before creating the iterator: the workers' base seed is drawn
+            # from torch's generator then
+            seed_rng(self.runner.seed, self._epoch, get_rank(), skip)
+        batches = iter(self.dataloader)
         if rng is not None:
             set_rng_state(rng)
-        else:
-            seed_rng(self.runner.seed, self._epoch, get_rank(), skip)
         for idx, data_batch in enumerate(batches, start=skip):
             self.run_iter(idx, data_batch)
         self.runner.call_hook('after_train_epoch')

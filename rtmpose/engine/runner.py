@@ -17,14 +17,17 @@ from torch import nn
 
 from rtmpose.registry import RUNNERS
 from . import checkpoint as ckpt_io
+from .console import quiet_console
 from .hooks.checkpoint_hook import AtomicCheckpointHook
+from .hooks.console_report_hook import ConsoleReportHook
 from .hooks.interrupt_checkpoint_hook import (InterruptCheckpointHook,
                                               WorkerSignalGuard)
 from .hooks.non_finite_loss_hook import NonFiniteLossHook
 from .hooks.pipeline_switch_hook import reset_persistent_workers
 from .hooks.plain_checkpoint_hook import PlainCheckpointHook
+from .hooks.results_plot_hook import ResultsPlotHook
 from .hooks.startup_check_hook import StartupCheckHook
-from .resumable_loop import ResumableEpochBasedTrainLoop
+from .resumable_loop import ResumableEpochBasedTrainLoop, seed_worker
 
 
 @RUNNERS.register_module()
@@ -55,7 +58,14 @@ class PoseRunner(Runner):
     - a warning when the total batch size differs from
       ``auto_scale_lr.base_batch_size`` and scaling is off;
     - distributed runs on CPU: the gloo process group is started here (not
-      by mmengine, which needs CUDA) and SyncBN becomes BN.
+      by mmengine, which needs CUDA) and SyncBN becomes BN;
+    - the console (configs with ``verbose = False``, as
+      ``default_runtime.py``): warnings only from the logger plus
+      :class:`ConsoleReportHook`'s header, progress bars, validation lines
+      and summary; the work-dir log file keeps everything. Without a
+      ``verbose`` key mmengine's console is kept as is;
+    - ``plot_results = True``: :class:`ResultsPlotHook` writes
+      ``results.png`` at the end of training.
 
     With mmengine's ``EMAHook`` a checkpoint's ``state_dict`` already holds
     the EMA weights (the hook swaps them in before saving), so loading and
@@ -72,6 +82,12 @@ class PoseRunner(Runner):
         for guard in (InterruptCheckpointHook, NonFiniteLossHook):
             if not any(isinstance(h, guard) for h in self.hooks):
                 self.register_hook(guard())
+        if self.cfg.get('plot_results', False):
+            self.register_hook(ResultsPlotHook())
+        if 'verbose' in self.cfg and not any(
+                isinstance(h, ConsoleReportHook) for h in self.hooks):
+            self.register_hook(
+                ConsoleReportHook(progress_bar=not self.cfg.verbose))
 
     def register_hook(self, hook, priority=None) -> None:
         if isinstance(hook, dict) and hook.get('type') in (
@@ -84,6 +100,12 @@ class PoseRunner(Runner):
                 "dict(type='CheckpointHook', ...) instead of mmengine's "
                 'CheckpointHook object')
         super().register_hook(hook, priority)
+
+    def build_logger(self, *args, **kwargs):
+        logger = super().build_logger(*args, **kwargs)
+        if not self.cfg.get('verbose', True):
+            quiet_console(logger)
+        return logger
 
     @classmethod
     def from_cfg(cls, cfg) -> 'PoseRunner':
@@ -110,6 +132,13 @@ class PoseRunner(Runner):
 
     @staticmethod
     def build_dataloader(dataloader, seed=None, diff_rank_seed=False):
+        """mmengine's ``build_dataloader`` with :func:`seed_worker` as the
+        default ``worker_init_fn`` of seeded runs (reproducible
+        augmentation that differs between epochs), wrapped so that workers
+        leave SIGINT / SIGTERM to the main process."""
+        if isinstance(dataloader, dict) and seed is not None:
+            dataloader = dict(dataloader)
+            dataloader.setdefault('worker_init_fn', dict(type=seed_worker))
         loader = Runner.build_dataloader(dataloader, seed, diff_rank_seed)
         if loader.num_workers > 0 and not isinstance(loader.worker_init_fn,
                                                      WorkerSignalGuard):

@@ -1,5 +1,6 @@
 """Step a config's parameter schedulers without training (no data, no model)
-to get the learning rate (and momentum) of every iteration."""
+to get the learning rate (and momentum, weight decay, ...) of every
+iteration."""
 import copy
 import math
 import warnings
@@ -42,8 +43,8 @@ def simulate_param_schedulers(cfg: Mapping,
 
     Returns:
         ``lr`` (T,) with T = max_epochs * epoch_length, plus ``momentum``
-        (T,) (``betas[0]`` for Adam-style optimisers) when a scheduler
-        changes it.
+        (T,) (``betas[0]`` for Adam-style optimisers) and any other
+        optimiser setting (``weight_decay``, ...) a scheduler changes.
     """
     max_epochs = max_epochs or cfg['train_cfg']['max_epochs']
     optimizer = OPTIMIZERS.build(
@@ -64,25 +65,34 @@ def simulate_param_schedulers(cfg: Mapping,
                 scheduler_cfg,
                 default_args=dict(
                     optimizer=wrapper, epoch_length=epoch_length)))
-    with_momentum = any(
-        getattr(s, 'param_name', '') == 'momentum' for s in schedulers)
-    lr, momentum = [], []
+    names = ['lr']
+    for s in schedulers:
+        name = getattr(s, 'param_name', 'lr')
+        if name not in names:
+            names.append(name)
+    series = {name: [] for name in names}
     with warnings.catch_warnings():
         # no optimiser steps here, by design
         warnings.filterwarnings(
             'ignore', message='Detected call of')
         for _ in range(max_epochs):
             for _ in range(epoch_length):
-                lr.append(wrapper.get_lr()['lr'][0])
-                if with_momentum:
-                    momentum.append(wrapper.get_momentum()['momentum'][0])
+                for name in names:
+                    series[name].append(_current(wrapper, name))
                 for scheduler in schedulers:
                     if not scheduler.by_epoch:
                         scheduler.step()
             for scheduler in schedulers:
                 if scheduler.by_epoch:
                     scheduler.step()
-    values = dict(lr=np.asarray(lr))
-    if with_momentum:
-        values['momentum'] = np.asarray(momentum)
-    return values
+    return {name: np.asarray(values) for name, values in series.items()}
+
+
+def _current(wrapper: OptimWrapper, name: str) -> float:
+    """The first param group's ``name`` (momentum: ``betas[0]`` for
+    Adam-style optimisers, as mmengine's momentum schedulers)."""
+    if name == 'lr':
+        return wrapper.get_lr()['lr'][0]
+    if name == 'momentum':
+        return wrapper.get_momentum()['momentum'][0]
+    return float(wrapper.optimizer.param_groups[0][name])

@@ -14,32 +14,43 @@ Checked:
 - per built dataset: metainfo ``num_keypoints`` = ``model.head.out_channels``
   = keypoints of the first sample; ``sigmas`` and keypoint weights have one
   value per keypoint; ``flip_indices`` has K entries in [0, K) and is its
-  own inverse.
+  own inverse;
+- with the built model: a dry forward of one zero image at the input size
+  through the backbone (and neck), in eval mode without gradients (the
+  model, its statistics and the random generators are left as they were):
+  the last feature map's channels = ``model.head.in_channels`` and its
+  (w, h) = ``model.head.in_featuremap_size``.
 """
 import math
 from typing import Iterator, List, Mapping, Optional, Tuple
 
 import numpy as np
+import torch
 from mmengine.config import Config
+from torch import nn
 
 
 class SetupError(ValueError):
     """Config, model and data disagree; the message lists every finding."""
 
 
-def check_setup(cfg: Mapping, datasets: Optional[Mapping] = None) -> None:
+def check_setup(cfg: Mapping,
+                datasets: Optional[Mapping] = None,
+                model: Optional[nn.Module] = None) -> None:
     """Raise :class:`SetupError` listing every problem found by
     :func:`find_setup_problems`."""
-    problems = find_setup_problems(cfg, datasets)
+    problems = find_setup_problems(cfg, datasets, model)
     if problems:
         raise SetupError('the config does not add up:\n  - ' +
                          '\n  - '.join(problems))
 
 
 def find_setup_problems(cfg: Mapping,
-                        datasets: Optional[Mapping] = None) -> List[str]:
-    """All disagreements in ``cfg`` (a Config or dict) and the built
-    ``datasets`` (``{'train_dataloader.dataset': dataset, ...}``)."""
+                        datasets: Optional[Mapping] = None,
+                        model: Optional[nn.Module] = None) -> List[str]:
+    """All disagreements in ``cfg`` (a Config or dict), the built
+    ``datasets`` (``{'train_dataloader.dataset': dataset, ...}``) and the
+    built ``model``."""
     if isinstance(cfg, Config):  # not a Mapping itself
         cfg = cfg.to_dict()
     problems = _size_problems(cfg)
@@ -47,7 +58,64 @@ def find_setup_problems(cfg: Mapping,
     num_kpts = head.get('out_channels') if isinstance(head, Mapping) else None
     for where, dataset in (datasets or {}).items():
         problems += _dataset_problems(where, dataset, num_kpts)
+    if model is not None and isinstance(head, Mapping):
+        # one report per fact: the config-only stride check names a wrong
+        # in_featuremap_size already
+        check_map = not any('in_featuremap_size' in p for p in problems)
+        problems += _feature_problems(model, head, check_map)
     return problems
+
+
+def _feature_problems(model: nn.Module, head: Mapping,
+                      check_map: bool) -> List[str]:
+    """The head's input (``in_channels``, ``in_featuremap_size``) against
+    the backbone (+ neck) output of a dry forward at ``head.input_size``."""
+    size = _size(head.get('input_size'))
+    extract = getattr(model, 'extract_feat', None)
+    if size is None or len(size) != 2 or extract is None:
+        return []
+    where = 'model.backbone' + (' + model.neck' if getattr(
+        model, 'neck', None) is not None else '')
+    try:
+        feat = _dry_forward(model, extract, size)
+    except RuntimeError as err:
+        return [f'a dry forward of one {size[0]}x{size[1]} (w x h) image '
+                f'through {where} fails: {str(err).splitlines()[0]}']
+    problems = []
+    channels, (h, w) = int(feat.shape[1]), feat.shape[-2:]
+    in_channels = head.get('in_channels')
+    if isinstance(in_channels, int) and in_channels != channels:
+        problems.append(
+            f'model.head.in_channels={in_channels} but {where} outputs '
+            f'{channels} channels (its last feature map at input size '
+            f'{size}); set model.head.in_channels={channels}')
+    feat_size = _size(head.get('in_featuremap_size'))
+    if check_map and feat_size and feat_size != (int(w), int(h)):
+        problems.append(
+            f'model.head.in_featuremap_size={feat_size} but {where} gives '
+            f'a {int(w)}x{int(h)} (w x h) map for model.head.input_size='
+            f'{size}')
+    return problems
+
+
+def _dry_forward(model: nn.Module, extract, size) -> torch.Tensor:
+    """Last feature map (1, C, h, w) of one zero image, the model unchanged
+    (eval mode: no BN statistics update; no random draws)."""
+    training = model.training
+    try:
+        param = next(model.parameters())
+        device, dtype = param.device, param.dtype
+    except StopIteration:
+        device, dtype = torch.device('cpu'), torch.float32
+    model.eval()
+    try:
+        with torch.no_grad():
+            feats = extract(
+                torch.zeros(1, 3, size[1], size[0], device=device,
+                            dtype=dtype))
+    finally:
+        model.train(training)
+    return feats[-1] if isinstance(feats, (tuple, list)) else feats
 
 
 def _get(cfg: Mapping, dotted: str):

@@ -81,3 +81,43 @@ def test_torchvision_clear_errors(tmp_path):
             TorchvisionDetector('ssdlite320_mobilenet_v3_large', missing)
     with pytest.raises(ValueError, match='unknown torchvision detector'):
         TorchvisionDetector('yolo')
+
+
+def _scored_detections(tmp_path, scores):
+    dets = [dict(image_id=0, category_id=1, bbox=[4 * i, 2, 10, 20],
+                 score=float(s)) for i, s in enumerate(scores)]
+    path = tmp_path / 'dets.json'
+    path.write_text(json.dumps(dets))
+    return str(path)
+
+
+def test_build_detector_applies_the_threshold_to_json(tmp_path):
+    """22 boxes scored 0.00, 0.05, ..., 1.05 (the issue's skier image had
+    22): the threshold keeps those at or above it."""
+    scores = np.round(np.arange(22) * 0.05, 2)
+    path = _scored_detections(tmp_path, scores)
+    for thr, expected in ((0.0, 22), (0.5, 12), (0.9, 4)):
+        boxes, kept = build_detector(path, score_thr=thr)(IMG, 0)
+        assert len(boxes) == expected == int((scores >= thr).sum())
+        assert kept.min() >= np.float32(thr)
+
+
+def test_inferencer_det_score_thr_for_every_source(tmp_path):
+    from rtmpose.apis import PoseInferencer
+    from video_oracle import OracleBackend
+
+    scores = np.round(np.arange(22) * 0.05, 2)
+    path = _scored_detections(tmp_path, scores)
+    oracle = OracleBackend(np.zeros((1, 22, 17, 2)), np.ones((1, 22, 17)))
+
+    def callable_detector(img, frame_id=0, name=None):
+        return CocoJsonDetector(path)(img, frame_id, name)
+
+    img = np.zeros((64, 128, 3), np.uint8)
+    for detector in (path, callable_detector):
+        for thr, expected in ((0.3, 16), (0.75, 7)):
+            result = PoseInferencer(oracle, detector=detector,
+                                    det_score_thr=thr,
+                                    pose_nms_thr=None).process_frame(img)
+            assert len(result.bboxes) == len(result.keypoints) == expected
+            assert result.bbox_scores.min() >= np.float32(thr)

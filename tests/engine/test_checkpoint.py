@@ -203,3 +203,22 @@ def test_empty_and_truncated_files_say_why(tmp_path):
                        r'.*cut.pth: \S') as err:
         ckpt_io.load_checkpoint(str(cut))
     assert 'weights_only' not in str(err.value)
+
+
+@pytest.mark.parametrize('umask, expected', [(0o022, 0o644), (0o077, 0o600),
+                                             (0o002, 0o664)])
+def test_written_files_follow_the_umask(tmp_path, umask, expected):
+    """Checkpoints get the mode of other outputs (0644 with umask 022), not
+    the temporary file's 0600."""
+    ckpt_io.install()
+    backend = get_file_backend(str(tmp_path))
+    old = os.umask(umask)
+    try:
+        path = tmp_path / 'epoch_1.pth'
+        backend.put(b'weights', str(path))
+        backend.put_text('last', str(tmp_path / 'last_checkpoint'))
+    finally:
+        os.umask(old)
+    assert os.stat(path).st_mode & 0o777 == expected
+    assert os.stat(tmp_path / 'last_checkpoint').st_mode & 0o777 == expected
+    assert os.umask(old) == old  # the umask is left as it was

@@ -53,3 +53,22 @@ def test_prepare_cfg_work_dir_resume_and_scale_lr():
 def test_amp_without_cuda_is_explained():
     with pytest.raises(RuntimeError, match='--amp needs a CUDA device'):
         prepare_cfg(_cfg(), 'a.py', amp=True)
+
+
+def test_tensorboard_backend_is_added_once_and_optional(monkeypatch):
+    import importlib.util
+
+    from rtmpose.engine import launch
+    cfg = _cfg()
+    cfg.visualizer = dict(type='Visualizer',
+                          vis_backends=[dict(type='LocalVisBackend')])
+    monkeypatch.setattr(importlib.util, 'find_spec', lambda name: object())
+    prepare_cfg(cfg, 'a.py', tensorboard=True)
+    launch.add_tensorboard(cfg)
+    assert [b['type'] for b in cfg.visualizer.vis_backends] == [
+        'LocalVisBackend', 'TensorboardVisBackend'
+    ]
+    assert prepare_cfg(_cfg(), 'a.py', verbose=True).verbose is True
+    monkeypatch.setattr(importlib.util, 'find_spec', lambda name: None)
+    with pytest.raises(ImportError, match=r'pip install -e "\.\[tensorboard\]"'):
+        prepare_cfg(_cfg(), 'a.py', tensorboard=True)

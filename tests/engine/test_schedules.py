@@ -141,7 +141,35 @@ def test_vis_scheduler_tool(tmp_path, capsys):
     assert len(values['lr']) == 420 * 2  # 512 samples per GPU, batch 256
     with open(out, 'rb') as f:
         assert f.read(8) == b'\x89PNG\r\n\x1a\n'
-    assert 'plot written to' in capsys.readouterr().out
+    assert f'plotted lr to {out}' in capsys.readouterr().out
+    # the GPUs default to the config name's 8xb256
+    assert len(_tool().main([M_CONFIG, '--out', out, '--dataset-size',
+                             '4096'])['lr']) == 420 * 2
+    assert _tool().gpus_in_name('rtmpose-t_demo.py') == 1
+
+
+def test_weight_decay_and_momentum_schedules_are_plotted(tmp_path, capsys):
+    config = tmp_path / 'wd.py'
+    config.write_text(
+        f"_base_ = ['{M_CONFIG}']\n"
+        'param_scheduler = [\n'
+        "    dict(type='LinearLR', start_factor=0.1, by_epoch=False, begin=0,"
+        ' end=10),\n'
+        "    dict(type='CosineAnnealingParamScheduler', "
+        "param_name='weight_decay', eta_min=0.0, begin=0, end=420,"
+        ' by_epoch=True),\n'
+        "    dict(type='ConstantMomentum', factor=0.5, begin=0, end=210,"
+        ' by_epoch=True)]\n')
+    out = str(tmp_path / 'sched.png')
+    values = _tool().main([str(config), '--out', out, '--dataset-size',
+                           '2048', '--ngpus', '8'])
+    assert list(values) == ['lr', 'weight_decay', 'momentum']
+    assert len(values['weight_decay']) == 420
+    assert values['weight_decay'][0] == pytest.approx(0.05)
+    assert values['weight_decay'][-1] < 1e-5
+    assert values['momentum'][0] == pytest.approx(0.45)  # AdamW betas[0]
+    assert values['momentum'][-1] == pytest.approx(0.9)
+    assert 'plotted lr, weight_decay, momentum' in capsys.readouterr().out
 
 
 def test_vis_scheduler_counts_the_dataset(tmp_path):

@@ -4,6 +4,7 @@ import copy
 import os.path as osp
 
 import numpy as np
+import torch
 import pytest
 from mmengine.config import Config
 
@@ -191,3 +192,53 @@ def test_runner_stops_before_training(tmp_path):
     assert 'model.head.out_channels=14 but train_dataloader.dataset ' \
         '(SyntheticCocoDataset) metainfo num_keypoints=17' in str(err.value)
     assert runner.iter == 0
+
+
+def _built(cfg_dict):
+    from mmengine.registry import init_default_scope
+
+    from rtmpose.registry import MODELS
+    init_default_scope('rtmpose')
+    return MODELS.build(cfg_dict['model'])
+
+
+def test_forgotten_head_in_channels_is_named(m_cfg):
+    """The README's new size (deepen 0.5, widen 0.625) without
+    head.in_channels=640: caught before the first iteration."""
+    cfg = copy.deepcopy(m_cfg.to_dict())
+    cfg['model']['backbone'].update(deepen_factor=0.5, widen_factor=0.625)
+    cfg['model']['backbone']['norm_cfg'] = dict(type='BN')
+    model = _built(cfg)
+    model.train()
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    rng = torch.get_rng_state()
+    problems = find_setup_problems(cfg, model=model)
+    assert problems == [
+        'model.head.in_channels=768 but model.backbone outputs 640 channels '
+        '(its last feature map at input size (192, 256)); set '
+        'model.head.in_channels=640'
+    ]
+    with pytest.raises(SetupError, match=r'model\.head\.in_channels=768'):
+        check_setup(cfg, model=model)
+    # the dry forward changed nothing: weights, BN statistics, mode, RNG
+    assert model.training
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
+    assert torch.equal(torch.get_rng_state(), rng)
+    cfg['model']['head']['in_channels'] = 640
+    assert find_setup_problems(cfg, model=_built(cfg)) == []
+
+
+def test_featuremap_size_is_measured_when_the_stride_is_unknown(m_cfg):
+    """A stride-16 backbone whose type the config-only check does not know
+    (it assumes 32): the dry forward measures the map."""
+    cfg = copy.deepcopy(m_cfg.to_dict())
+    cfg['model']['backbone'].update(norm_cfg=dict(type='BN'),
+                                    out_indices=(3, ))
+    cfg['model']['head']['in_channels'] = 384
+    model = _built(cfg)
+    cfg['model']['backbone']['type'] = 'SomeBackbone'
+    assert find_setup_problems(cfg) == []  # (6, 8) = (192, 256) / 32
+    assert find_setup_problems(cfg, model=model) == [
+        'model.head.in_featuremap_size=(6, 8) but model.backbone gives a '
+        '12x16 (w x h) map for model.head.input_size=(192, 256)'
+    ]

@@ -92,7 +92,7 @@ def test_two_process_gloo_training(tmp_path):
                PYTHONPATH=ROOT)
     proc = subprocess.run(
         ['bash', osp.join(ROOT, 'tools/dist_train.sh'), config, '2',
-         '--work-dir', work_dir],
+         '--work-dir', work_dir, '-v'],  # the whole log on the console
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     log = proc.stdout + proc.stderr
     assert proc.returncode == 0, log[-4000:]

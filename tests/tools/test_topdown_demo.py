@@ -80,3 +80,56 @@ def test_folder(checkpoint, tmp_path):
         frames = json.load(f)['frames']
     assert [fr['name'] for fr in frames] == ['a.jpg', 'b.jpg']
     assert all(len(fr['instances']) == 1 for fr in frames)
+
+
+def test_make_sample_then_the_readme_commands(checkpoint, tmp_path, capsys):
+    """--make-sample writes what the README's video and image examples
+    read; a still image gets no track ids; det-score-thr filters the JSON;
+    an image without a keypoint over --kpt-thr says so."""
+    demo = _load_demo()
+    sample = demo.main(['--make-sample', str(tmp_path / 'sample')])
+    for key in ('video', 'det_json', 'frame'):
+        assert osp.isfile(sample[key])
+    assert sample['video'] == str(tmp_path / 'sample' / 'video.avi')
+    assert cv2.imread(sample['frame']).shape == (240, 640, 3)
+    with open(sample['det_json']) as f:
+        assert sum(d['image_id'] == 0 for d in json.load(f)) == 2
+
+    drawn = []
+    real_draw = demo.draw_poses
+
+    def recording_draw(*args, **kwargs):
+        drawn.append(kwargs.get('track_ids'))
+        return real_draw(*args, **kwargs)
+
+    demo.draw_poses = recording_draw
+    out = str(tmp_path / 'out.mp4')
+    demo.main([CONFIG, checkpoint, '--input', sample['video'], '--output',
+               out, '--det-json', sample['det_json'], '--max-frames', '3'])
+    assert len(drawn) == 3 and all(ids is not None for ids in drawn)
+    drawn.clear()
+    pred = demo.main([CONFIG, checkpoint, '--input', sample['frame'],
+                      '--output', str(tmp_path / 'frame_vis.png'),
+                      '--det-json', sample['det_json'], '--kpt-thr', '1e6'])
+    assert drawn == [None]  # boxes, but no track ids, on a still image
+    with open(pred) as f:
+        assert len(json.load(f)['frames'][0]['instances']) == 2
+    out = capsys.readouterr().out
+    assert 'no keypoint scored above --kpt-thr 1e+06 in the image' in out
+    assert 'whole-image person box' not in out
+    # a threshold over the sample's scores (1.0) leaves no box at all
+    pred = demo.main([CONFIG, checkpoint, '--input', sample['frame'],
+                      '--output', str(tmp_path / 'none.png'), '--det-json',
+                      sample['det_json'], '--det-score-thr', '1.01'])
+    with open(pred) as f:
+        assert json.load(f)['frames'][0]['instances'] == []
+
+
+def test_without_a_detector_it_says_so(checkpoint, tmp_path, capsys):
+    img = str(tmp_path / 'crop.jpg')
+    cv2.imwrite(img, np.full((64, 48, 3), 128, np.uint8))
+    _load_demo().main([CONFIG, checkpoint, '--input', img, '--output',
+                       str(tmp_path / 'vis.jpg'), '--kpt-thr', '1e6'])
+    out = capsys.readouterr().out
+    assert 'each frame is one whole-image person box' in out
+    assert 'no keypoint scored above --kpt-thr 1e+06 in the image' in out

@@ -3,8 +3,10 @@ import json
 import os
 import os.path as osp
 import re
+import struct
 import subprocess
 import sys
+import zlib
 
 import numpy as np
 import pytest
@@ -19,6 +21,26 @@ def _run(args, cwd):
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return proc.stdout + proc.stderr
+
+
+def _png_text(path):
+    """{keyword: text} of a PNG's tEXt chunks (and a check of its layout)."""
+    with open(path, 'rb') as f:
+        data = f.read()
+    assert data[:8] == b'\x89PNG\r\n\x1a\n'
+    pos, chunks, texts = 8, [], {}
+    while pos < len(data):
+        length, kind = struct.unpack('>I4s', data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        assert zlib.crc32(kind + body) == struct.unpack(
+            '>I', data[pos + 8 + length:pos + 12 + length])[0]
+        chunks.append(kind)
+        if kind == b'tEXt':
+            key, _, value = body.partition(b'\0')
+            texts[key.decode('latin-1')] = value.decode('latin-1')
+        pos += 12 + length
+    assert chunks[0] == b'IHDR' and chunks[-1] == b'IEND'
+    return texts
 
 
 def _tiny_options(data_root):
@@ -67,7 +89,6 @@ def test_train_then_test_gives_same_ap(tmp_path):
     log = _run(['tools/train.py', CONFIG, '--work-dir', work_dir,
                 '--cfg-options', f'val_evaluator.outfile_prefix={val_prefix}'
                 ] + options, cwd=ROOT)
-    assert 'Epoch(train) [1][1/' in log and 'eta:' in log
     train_metrics = _metrics(log)
     ckpt = osp.join(work_dir, 'epoch_1.pth')
     assert osp.isfile(ckpt)
@@ -75,12 +96,85 @@ def test_train_then_test_gives_same_ap(tmp_path):
     log = _run(['tools/test.py', CONFIG, ckpt, '--work-dir', work_dir,
                 '--dump', dump, '--cfg-options'] + options, cwd=ROOT)
     assert _metrics(log) == train_metrics
+    # tools/test.py prints the metrics and little else (was ~570 lines)
+    assert len(log.strip().splitlines()) <= 5, log
     # the saved checkpoint reproduces validation's predictions exactly
     val_preds = _keypoints(val_prefix + '.keypoints.json')
     test_preds = _keypoints(dump)
     assert [i for i, _ in val_preds] == [i for i, _ in test_preds]
     for (_, a), (_, b) in zip(val_preds, test_preds):
         assert max(abs(x - y) for x, y in zip(a, b)) < 1e-3
+
+
+def test_console_is_short_and_informative(tmp_path):
+    """Header, a progress bar, the validation line and the summary in under
+    60 lines; the full log in the work dir; results.png with its curves."""
+    work_dir = tmp_path / 'work'
+    log = _run(['tools/train.py', CONFIG, '--work-dir', str(work_dir),
+                '--threads', '1', '--cfg-options'] +
+               _tiny_options(str(tmp_path / 'data')) +
+               ['train_dataloader.batch_size=4'], cwd=ROOT)
+    lines = log.strip().splitlines()
+    assert len(lines) < 60, log
+    text = '\n'.join(lines)
+    # header
+    assert re.search(r'rtmpose-t_demo: TopdownPoseEstimator \(CSPNeXt \+ '
+                     r'RTMCCHead\), '
+                     r'3\.\d\d M params, 0\.\d+ GFLOPs at 96x128', text), text
+    assert re.search(r'data: \d+ train samples, \d+ val samples; '
+                     r'(\d+) iterations per epoch', text)
+    assert 'batch 4 total (1 process(es) x 4), lr 0.002 AdamW' in text
+    assert 'schedule: 1 epochs' in text
+    assert 'device cpu, 1 torch thread(s), 0 dataloader worker(s)' in text
+    # progress: plain lines on a pipe, the last one at 100% with loss and lr
+    iters = int(re.search(r'(\d+) iterations per epoch', text).group(1))
+    bar = [ln for ln in lines if ln.startswith('epoch 1/1:')]
+    assert 1 <= len(bar) <= 5 and '\r' not in log
+    assert re.search(rf'100%\|.*\| {iters}/{iters} \[.*it/s, loss=[0-9.]+, '
+                     r'lr=[0-9.e-]+\]', bar[-1]), bar
+    # validation line and summary
+    val = [ln for ln in lines if ln.startswith('val epoch 1: coco/AP: ')]
+    assert len(val) == 1 and 'coco/AR: ' in val[0]
+    assert re.search(r'done in [0-9.]+ s, 1 epochs: best coco/AP [0-9.]+ at '
+                     r'epoch 1', text)
+    assert f'best checkpoint: {work_dir}/best_coco_AP_epoch_1.pth' in text
+    assert f'plots: {work_dir}/results.png' in text
+    # checkpoints get the mode of other outputs (0644 with umask 022)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    for name in ('best_coco_AP_epoch_1.pth', 'epoch_1.pth', 'results.png'):
+        assert os.stat(work_dir / name).st_mode & 0o777 == 0o666 & ~umask
+    # the details stay in the log file only, and no deprecation notices
+    for detail in ('Config:', 'paramwise_options', 'Hooks will be executed',
+                   'Epoch(train)'):
+        assert detail not in text
+    assert 'deprecat' not in text.lower()
+    log_file = re.search(r'full log: (\S+\.log)', text).group(1)
+    with open(log_file) as f:
+        full = f.read()
+    for detail in ('Config:', 'paramwise_options', 'Hooks will be executed',
+                   'Epoch(train) [1]'):
+        assert detail in full
+    # results.png: a valid image with the curves listed in its metadata
+    from matplotlib.image import imread
+    png = str(work_dir / 'results.png')
+    image = imread(png)
+    assert image.ndim == 3 and image.shape[0] > 200 and image.shape[1] > 200
+    panels = json.loads(_png_text(png)['Description'])
+    assert panels == {'loss': ['loss', 'loss_kpt'], 'lr': ['lr (end of epoch)'],
+                      'acc_pose': ['acc_pose'],
+                      'validation': ['coco/AP', 'coco/AR']}
+    assert sum(len(v) for v in panels.values()) == 6
+
+
+def test_verbose_restores_the_full_console(tmp_path):
+    log = _run(['tools/train.py', CONFIG, '--work-dir', str(tmp_path / 'w'),
+                '-v', '--threads', '1', '--cfg-options'] +
+               _tiny_options(str(tmp_path / 'data')), cwd=ROOT)
+    assert 'Config:' in log and 'Hooks will be executed' in log
+    assert 'Epoch(train) [1][1/' in log and 'eta:' in log
+    assert 'epoch 1/1:' not in log  # mmengine's lines show the progress
+    assert 'done in ' in log  # the summary stays
 
 
 def test_bad_config_key_is_refused(tmp_path):

@@ -4,12 +4,8 @@ Usage::
 
     python tools/analysis/get_flops.py CONFIG [--input-shape H W]
 
-Convention: 1 FLOP = 1 multiply-add (MAC), counted for convolutions, linear
-layers and matrix products, as mmcv's ``get_model_complexity_info`` reports
-the figures of the RTMPose paper (0.36 / 0.68 / 1.93 / 4.16 G for t / s / m
-/ l at 256x192). torch's ``FlopCounterMode`` counts 2 FLOPs per MAC, so its
-total is halved. Element-wise ops (norms, activations, pooling) are not
-counted; they add ~1-2% in mmcv's count. Batch 1, eval mode, no flip test.
+Convention: see :mod:`rtmpose.models.utils.complexity` (multiply-adds,
+as the RTMPose paper).
 """
 import argparse
 import os.path as osp
@@ -18,24 +14,11 @@ import sys
 sys.path.insert(0,
                 osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
-import torch  # noqa: E402
 from mmengine.config import Config  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
-from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
+from rtmpose.models.utils.complexity import count_complexity  # noqa: E402
 from rtmpose.registry import MODELS  # noqa: E402
-
-
-def count_complexity(model: torch.nn.Module, input_shape: tuple) -> tuple:
-    """(GFLOPs as multiply-adds, parameters in millions) of ``model`` in
-    'tensor' mode on one (3, H, W) input."""
-    model.eval()
-    x = torch.zeros(1, 3, *input_shape)
-    with FlopCounterMode(display=False) as counter, torch.no_grad():
-        model(x, None, mode='tensor')
-    macs = counter.get_total_flops() / 2
-    params = sum(p.numel() for p in model.parameters())
-    return macs / 1e9, params / 1e6
 
 
 def build_model(config: str) -> tuple:

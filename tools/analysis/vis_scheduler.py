@@ -1,11 +1,15 @@
-"""Plot the learning rate (and momentum) schedule of a training config.
+"""Plot the learning rate schedule of a training config, and the momentum
+and weight decay where a scheduler changes them.
 
     python tools/analysis/vis_scheduler.py CONFIG [--out lr.png]
         [--dataset-size N] [--ngpus N] [--cfg-options ...]
 
 Without ``--dataset-size`` the training dataset is built (annotations only,
-no images) to count the samples of an epoch.
+no images) to count the samples of an epoch. The number of training
+processes (GPUs) defaults to the one in the config's name (``8xb256``: 8
+GPUs with batch 256 each), else 1.
 """
+import re
 import argparse
 import os.path as osp
 import sys
@@ -35,13 +39,22 @@ def parse_args(argv=None):
         help='training samples per epoch (default: build the dataset and '
         'count them)')
     parser.add_argument(
-        '--ngpus', type=int, default=1, help='number of training processes')
+        '--ngpus',
+        type=int,
+        help='number of training processes (GPUs); default: the config '
+        'name\'s NxbB, else 1')
     parser.add_argument(
         '--cfg-options',
         nargs='+',
         action=DictAction,
         help='override config settings, e.g. train_cfg.max_epochs=10')
     return parser.parse_args(argv)
+
+
+def gpus_in_name(config: str) -> int:
+    """N of an mmpose-style ``..._NxbB-...`` config name, else 1."""
+    found = re.search(r'_(\d+)xb\d+', osp.basename(config))
+    return int(found.group(1)) if found else 1
 
 
 def samples_per_epoch(cfg: Config) -> int:
@@ -62,8 +75,9 @@ def main(argv=None):
     cfg = Config.fromfile(args.config)
     merge_cfg_options(cfg, args.cfg_options)
     samples = args.dataset_size or samples_per_epoch(cfg)
+    ngpus = args.ngpus or gpus_in_name(args.config)
     loader = cfg.train_dataloader
-    epoch_length = iters_per_epoch(samples, loader.batch_size, args.ngpus,
+    epoch_length = iters_per_epoch(samples, loader.batch_size, ngpus,
                                    loader.get('drop_last', False))
     values = simulate_param_schedulers(cfg, epoch_length)
 
@@ -76,15 +90,16 @@ def main(argv=None):
         ax.grid(alpha=0.3)
     axes[-1, 0].set_xlabel(
         f'iteration ({epoch_length} per epoch = {samples} samples / '
-        f'({args.ngpus} x {loader.batch_size}))')
+        f'({ngpus} GPU(s) x {loader.batch_size}))')
     axes[0, 0].set_title(osp.basename(args.config))
     fig.tight_layout()
     fig.savefig(args.out)
     plt.close(fig)
     lr = values['lr']
-    print(f'{len(lr)} iterations ({epoch_length} per epoch); lr first '
-          f'{lr[0]:.4g}, max {lr.max():.4g}, last {lr[-1]:.4g}; '
-          f'plot written to {args.out}')
+    print(f'{len(lr)} iterations ({epoch_length} per epoch, {ngpus} '
+          f'GPU(s) x batch {loader.batch_size}); lr first {lr[0]:.4g}, max '
+          f'{lr.max():.4g}, last {lr[-1]:.4g}; plotted '
+          f'{", ".join(values)} to {args.out}')
     return values
 
 

@@ -1,5 +1,6 @@
 """Run the start-up checks once the datasets of the run are built."""
 from mmengine.hooks import Hook
+from mmengine.model import is_model_wrapper
 from mmengine.runner import BaseLoop
 
 from rtmpose.registry import HOOKS
@@ -22,4 +23,6 @@ class StartupCheckHook(Hook):
             loop = getattr(runner, attr, None)
             if isinstance(loop, BaseLoop):
                 datasets[f'{key}.dataset'] = loop.dataloader.dataset
-        check_setup(runner.cfg, datasets)
+        model = runner.model.module if is_model_wrapper(
+            runner.model) else runner.model
+        check_setup(runner.cfg, datasets, model)

@@ -1,0 +1,123 @@
+"""The ``rtmpose`` command: one entry point to the tools.
+
+::
+
+    rtmpose train CONFIG [options]                 tools/train.py
+    rtmpose test CONFIG CHECKPOINT [options]       tools/test.py
+    rtmpose predict CONFIG CHECKPOINT --input X --output Y [options]
+                                                   demo/topdown_demo.py
+    rtmpose export CONFIG CHECKPOINT --output m.onnx [options]
+                                                   tools/deploy/export_onnx.py
+    rtmpose benchmark [options]                    tools/analysis/benchmark.py
+    rtmpose demo [options]                         train configs/demo/rtmpose-t_demo.py
+    rtmpose plot WORK_DIR [--out results.png]      a run's curves
+
+Each command takes the options of the script it stands for (``rtmpose
+train --help``). ``train`` and ``test`` run :mod:`rtmpose.engine.launch`
+like the scripts; ``predict``, ``export`` and ``benchmark`` run the scripts
+of the source checkout this package is installed from (``pip install -e
+.``), as do the configs ``demo`` trains. ``train``, ``test`` and ``demo``
+use ``--threads N`` torch threads (default: ``OMP_NUM_THREADS`` if set, else
+the physical cores), with a warning when the machine is busy.
+"""
+import argparse
+import difflib
+import os.path as osp
+import runpy
+import sys
+from typing import List, Optional
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+DEMO_CONFIG = 'configs/demo/rtmpose-t_demo.py'
+SCRIPTS = {
+    'predict': 'demo/topdown_demo.py',
+    'export': 'tools/deploy/export_onnx.py',
+    'benchmark': 'tools/analysis/benchmark.py',
+}
+
+
+def source_file(relative: str) -> str:
+    """Absolute path of a file of the source checkout, or a clear error."""
+    path = osp.join(ROOT, relative)
+    if not osp.isfile(path):
+        raise SystemExit(
+            f'rtmpose: {relative} not found under {ROOT}: this command needs '
+            'the source checkout (git clone, then pip install -e .)')
+    return path
+
+
+def run_script(relative: str, argv: List[str]):
+    """Run a script of the checkout as ``python SCRIPT ARGV...`` would."""
+    path = source_file(relative)
+    saved = sys.argv
+    sys.argv = [path] + list(argv)
+    try:
+        runpy.run_path(path, run_name='__main__')
+    finally:
+        sys.argv = saved
+
+
+def _train(argv):
+    from rtmpose.engine.launch import run_train
+    return run_train(argv)
+
+
+def _test(argv):
+    from rtmpose.engine.launch import run_test
+    return run_test(argv)
+
+
+def _demo(argv):
+    from rtmpose.engine.launch import run_train
+    return run_train([source_file(DEMO_CONFIG)] + list(argv))
+
+
+def _plot(argv):
+    parser = argparse.ArgumentParser(
+        prog='rtmpose plot',
+        description='Write results.png (loss terms, lr, acc_pose, validation '
+        'metrics per epoch) of a training work dir')
+    parser.add_argument('work_dir')
+    parser.add_argument('--out', help='PNG file (default WORK_DIR/results.png)')
+    args = parser.parse_args(argv)
+    from rtmpose.visualization.training_curves import (RESULTS_FILE,
+                                                       plot_training_curves)
+    out = args.out or osp.join(args.work_dir, RESULTS_FILE)
+    panels = plot_training_curves(args.work_dir, out)
+    print(f'wrote {out}: ' + ', '.join(panels))
+    return panels
+
+
+COMMANDS = {
+    'train': _train,
+    'test': _test,
+    'predict': lambda argv: run_script(SCRIPTS['predict'], argv),
+    'export': lambda argv: run_script(SCRIPTS['export'], argv),
+    'benchmark': lambda argv: run_script(SCRIPTS['benchmark'], argv),
+    'demo': _demo,
+    'plot': _plot,
+}
+
+
+def main(argv: Optional[List[str]] = None):
+    """Dispatch ``rtmpose COMMAND ARGS...``; returns what the command does."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv or argv[0] in ('-h', '--help'):
+        print(__doc__)
+        return None
+    name, rest = argv[0], argv[1:]
+    if name not in COMMANDS:
+        close = difflib.get_close_matches(name, COMMANDS, n=1)
+        hint = f' (did you mean "{close[0]}"?)' if close else ''
+        raise SystemExit(f'rtmpose: unknown command "{name}"{hint}; '
+                         f'commands: {", ".join(COMMANDS)}')
+    return COMMANDS[name](rest)
+
+
+def console_main() -> None:
+    """The ``rtmpose`` console script (exit status 0 on success)."""
+    main()
+
+
+if __name__ == '__main__':
+    console_main()

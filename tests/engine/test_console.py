@@ -1,0 +1,69 @@
+"""The quiet console: what reaches it, the progress bar on a pipe and a
+terminal, the number formats."""
+import io
+import logging
+
+from rtmpose.engine.console import (format_duration, format_metrics,
+                                    quiet_console)
+from rtmpose.engine.hooks.console_report_hook import EpochProgress
+
+
+class _Terminal(io.StringIO):
+
+    def isatty(self):
+        return True
+
+
+def test_pipe_gets_a_line_every_quarter():
+    out = io.StringIO()
+    bar = EpochProgress(40, 'epoch 1/3', stream=out)
+    for n in range(1, 41):
+        bar.update(n, f'loss={1 / n:.3g}')
+    bar.close()
+    lines = out.getvalue().splitlines()
+    assert '\r' not in out.getvalue()
+    assert [ln.split('|')[0] for ln in lines] == [
+        'epoch 1/3:  25%', 'epoch 1/3:  50%', 'epoch 1/3:  75%',
+        'epoch 1/3: 100%'
+    ]
+    assert lines[-1].endswith('it/s, loss=0.025]') and '40/40' in lines[-1]
+
+
+def test_terminal_gets_a_live_bar():
+    out = _Terminal()
+    bar = EpochProgress(40, 'epoch 1/3', stream=out)
+    for n in range(1, 41):
+        bar.update(n, 'loss=1')
+    bar.close()
+    text = out.getvalue()
+    assert '\r' in text and '40/40' in text and 'loss=1' in text
+
+
+def test_quiet_console_keeps_everything_in_the_file(tmp_path):
+    logger = logging.getLogger('rtmpose-test-quiet-console')
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    console = io.StringIO()
+    logger.handlers = [logging.StreamHandler(console),
+                       logging.FileHandler(tmp_path / 'run.log')]
+    quiet_console(logger)
+    logger.info('Config: the whole config')
+    logger.warning('"FileClient" will be deprecated in future.')
+    logger.warning('lr differs from the base batch size')
+    for handler in logger.handlers:
+        handler.flush()
+    assert console.getvalue() == 'lr differs from the base batch size\n'
+    assert (tmp_path / 'run.log').read_text().splitlines() == [
+        'Config: the whole config',
+        '"FileClient" will be deprecated in future.',
+        'lr differs from the base batch size'
+    ]
+    logger.handlers[1].close()
+
+
+def test_formats():
+    assert format_duration(42.06) == '42.1 s'
+    assert format_duration(494) == '8 min 14 s'
+    assert format_duration(3720) == '1 h 02 min'
+    assert format_metrics({'coco/AP': 0.72204, 'coco/AP .5': 0.959,
+                           'step': 3}) == 'coco/AP: 0.7220  coco/AP .5: 0.9590'

@@ -1,0 +1,108 @@
+"""The ``rtmpose`` command dispatches to the code the scripts run."""
+import json
+import os
+import os.path as osp
+import runpy
+import subprocess
+import sys
+from unittest import mock
+
+import pytest
+
+from rtmpose import cli
+from rtmpose.engine import launch
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+
+
+def test_train_test_and_demo_call_the_launch_functions(monkeypatch):
+    calls = []
+    monkeypatch.setattr(launch, 'run_train',
+                        lambda argv: calls.append(('train', argv)) or 'model')
+    monkeypatch.setattr(launch, 'run_test',
+                        lambda argv: calls.append(('test', argv)) or {'AP': 1})
+    assert cli.main(['train', 'a.py', '--threads', '1']) == 'model'
+    assert cli.main(['test', 'a.py', 'b.pth', '--dump', 'x.json']) == {
+        'AP': 1
+    }
+    cli.main(['demo', '--threads', '2'])
+    assert calls == [
+        ('train', ['a.py', '--threads', '1']),
+        ('test', ['a.py', 'b.pth', '--dump', 'x.json']),
+        ('train', [osp.join(ROOT, 'configs/demo/rtmpose-t_demo.py'),
+                   '--threads', '2']),
+    ]
+
+
+@pytest.mark.parametrize('command, script', [
+    ('predict', 'demo/topdown_demo.py'),
+    ('export', 'tools/deploy/export_onnx.py'),
+    ('benchmark', 'tools/analysis/benchmark.py'),
+])
+def test_script_commands_run_the_scripts(command, script, monkeypatch):
+    seen = []
+
+    def fake_run_path(path, run_name):
+        seen.append((path, list(sys.argv), run_name))
+
+    monkeypatch.setattr(runpy, 'run_path', fake_run_path)
+    argv_before = list(sys.argv)
+    cli.main([command, 'cfg.py', '--x', '1'])
+    path = osp.join(ROOT, script)
+    assert seen == [(path, [path, 'cfg.py', '--x', '1'], '__main__')]
+    assert sys.argv == argv_before
+
+
+def test_unknown_command_suggests():
+    with pytest.raises(SystemExit, match='did you mean "train"'):
+        cli.main(['trian', 'a.py'])
+
+
+def test_plot_command(tmp_path, capsys):
+    run = tmp_path / '20260101_000000' / 'vis_data'
+    run.mkdir(parents=True)
+    records = [
+        dict(lr=0.1, loss=1.0, loss_kpt=1.0, acc_pose=0.1, epoch=1, iter=2,
+             step=2),
+        dict(lr=0.2, loss=0.5, loss_kpt=0.5, acc_pose=0.3, epoch=2, iter=4,
+             step=4),
+        {'coco/AP': 0.4, 'coco/AP .5': 0.8, 'coco/AR': 0.5, 'step': 2},
+    ]
+    (run / 'scalars.json').write_text(
+        '\n'.join(json.dumps(r) for r in records) + '\n')
+    panels = cli.main(['plot', str(tmp_path)])
+    assert list(panels) == ['loss', 'lr', 'acc_pose', 'validation']
+    assert osp.isfile(tmp_path / 'results.png')
+    assert f'wrote {tmp_path}/results.png' in capsys.readouterr().out
+
+
+def test_console_script_is_declared():
+    captured = {}
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        with mock.patch('setuptools.setup',
+                        lambda **kw: captured.update(kw)):
+            runpy.run_path(osp.join(ROOT, 'setup.py'), run_name='__main__')
+    finally:
+        os.chdir(cwd)
+    assert captured['entry_points']['console_scripts'] == [
+        'rtmpose = rtmpose.cli:console_main'
+    ]
+    assert any(r.startswith('tqdm') for r in captured['install_requires'])
+    assert captured['extras_require']['tensorboard'] == ['tensorboard']
+
+
+def test_script_and_command_share_the_options():
+    env = dict(os.environ, PYTHONPATH=ROOT)
+
+    def help_text(args):
+        out = subprocess.run([sys.executable] + args + ['--help'], cwd=ROOT,
+                             env=env, capture_output=True, text=True,
+                             timeout=120, check=True).stdout
+        return out[out.index('positional arguments'):]
+
+    script = help_text(['tools/train.py'])
+    assert '--threads' in script and '--verbose' in script
+    assert '--tensorboard' in script
+    assert help_text(['-m', 'rtmpose.cli', 'train']) == script
