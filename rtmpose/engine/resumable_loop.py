@@ -190,6 +190,11 @@ class ResumableEpochBasedTrainLoop(EpochBasedTrainLoop):
         batches = iter(self.dataloader)
         if rng is not None:
             set_rng_state(rng)
+        else:
+            # and after it: a new iterator draws that base seed, a persistent
+            # workers' one does not, so the main process's draws (dropout,
+            # drop path) must not depend on which it was
+            seed_rng(self.runner.seed, self._epoch, get_rank(), skip, 1)
         for idx, data_batch in enumerate(batches, start=skip):
             self.run_iter(idx, data_batch)
         self.runner.call_hook('after_train_epoch')
