@@ -94,7 +94,7 @@ def parse_args(argv=None):
 def make_sample(root: str) -> dict:
     """``root/video.avi``, ``root/detections.json``, ``root/frame.jpg``;
     returns their paths."""
-    from rtmpose.datasets.synthetic_video import make_synthetic_video
+    from rtmpose.datasets.synthetic import make_synthetic_video
     video = make_synthetic_video(root)
     frame = osp.join(root, 'frame.jpg')
     cv2.imwrite(frame, video['frames'][0])

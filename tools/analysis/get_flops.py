@@ -17,7 +17,7 @@ sys.path.insert(0,
 from mmengine.config import Config  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
 
-from rtmpose.models.utils.complexity import count_complexity  # noqa: E402
+from rtmpose.engine.complexity import count_complexity  # noqa: E402
 from rtmpose.registry import MODELS  # noqa: E402
 
 

@@ -62,7 +62,7 @@ class EpochProgress:
 def model_summary(runner) -> str:
     """``TopdownPoseEstimator (CSPNeXt + CSPNeXtPAFPN + RTMCCHead), 3.34 M
     params, 0.36 GFLOPs at 192x256`` (GFLOPs as multiply-adds, batch 1)."""
-    from rtmpose.models.utils.complexity import count_complexity
+    from ..complexity import count_complexity
     model = runner.model.module if is_model_wrapper(
         runner.model) else runner.model
     parts = [type(getattr(model, name)).__name__
