@@ -1,3 +1,4 @@
+from .det_inference import inference_detector
 from .detectors import (CocoJsonDetector, TorchvisionDetector,
                         WholeImageDetector, build_detector)
 from .frame_source import Frame, FrameSource
@@ -9,7 +10,7 @@ from .pose_backend import TorchPoseBackend, crop_settings
 from .tracking import PoseTracker, bbox_iou_matrix, greedy_match
 
 __all__ = [
-    'init_model', 'inference_topdown', 'CocoJsonDetector',
+    'init_model', 'inference_topdown', 'inference_detector', 'CocoJsonDetector',
     'TorchvisionDetector', 'WholeImageDetector', 'build_detector', 'Frame',
     'FrameSource', 'STAGES', 'PoseInferencer', 'PoseResult',
     'bboxes_from_keypoints', 'OneEuroFilter', 'TorchPoseBackend',

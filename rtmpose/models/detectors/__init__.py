@@ -1,0 +1,3 @@
+from .rtmdet import RTMDet
+
+__all__ = ['RTMDet']
