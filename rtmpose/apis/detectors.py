@@ -241,7 +241,8 @@ def build_detector(detector: Union[None, str, tuple, object] = None,
     """A detector from a spec: ``None`` / ``'whole_image'`` (the whole image),
     a ``.json`` path (:class:`CocoJsonDetector`), a detector config
     ``.py`` path or ``(config, checkpoint)`` (:class:`RTMDetDetector`;
-    ``weights`` is the checkpoint of a bare config path), a torchvision
+    ``weights`` is the checkpoint of a bare config path), an exported
+    detector ``.onnx`` (``rtmpose.deploy.OnnxDetector``), a torchvision
     model name (:class:`TorchvisionDetector`) or a callable (used as is).
     ``score_thr`` applies to the model-based detectors."""
     if detector is None or detector == 'whole_image':
@@ -257,11 +258,15 @@ def build_detector(detector: Union[None, str, tuple, object] = None,
             return CocoJsonDetector(detector)
         if detector.endswith('.py'):
             return RTMDetDetector(detector, weights, device, score_thr)
+        if detector.endswith('.onnx'):
+            from rtmpose.deploy import OnnxDetector
+            return OnnxDetector(detector, score_thr)
         if detector in TORCHVISION_DETECTORS:
             return TorchvisionDetector(detector, weights, device, score_thr)
         raise ValueError(
             f'unknown detector {detector!r}: expected "whole_image", a .json '
-            'detection file, a detector config .py (or (config, checkpoint))'
+            'detection file, a detector config .py (or (config, checkpoint)),'
+            ' an exported detector .onnx'
             f' or one of {sorted(TORCHVISION_DETECTORS)}')
     if not callable(detector):
         raise TypeError(f'detector must be a spec string or a callable, got '
