@@ -118,10 +118,13 @@ class PoseInferencer:
             pose backend (see :mod:`rtmpose.apis.pose_backend`).
         device: torch device of a config-built model.
         detector: ``None`` / ``'whole_image'``, a COCO detection ``.json``,
-            a torchvision detector name or a callable (see
-            :func:`build_detector`).
-        det_weights: weights file of a torchvision detector.
-        det_score_thr: torchvision detector score threshold.
+            an RTMDet ``(config, checkpoint)`` (e.g.
+            ``('configs/rtmdet/person/rtmdet_nano_320-8xb32_coco-person.py',
+            ckpt)``), an exported detector ``.onnx``, a torchvision
+            detector name or a callable (see :func:`build_detector`).
+        det_weights: weights file of a torchvision detector (or the
+            checkpoint of a bare detector config path).
+        det_score_thr: score threshold of a model-based detector.
         det_interval: K: on videos, run the detector on every K-th frame
             (and whenever no person is tracked); other frames use boxes around
             the previous poses.

@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 from mmcv.transforms import BaseTransform
 
+from rtmpose.deploy.preprocess import rescale_size
 from rtmpose.registry import TRANSFORMS
 from rtmpose.structures import bbox_inside, clip_bbox
 
@@ -35,17 +36,6 @@ def keep_instances(results: dict, keep: np.ndarray) -> None:
     for key in INSTANCE_KEYS:
         if results.get(key) is not None:
             results[key] = results[key][keep]
-
-
-def rescale_size(size_wh: Tuple[int, int],
-                 scale_wh: Tuple[int, int]) -> Tuple[Tuple[int, int], float]:
-    """Largest keep-ratio size of an image of ``size_wh`` that fits
-    ``scale_wh``: its long side within max(scale) and its short side within
-    min(scale) (mmcv's ``rescale_size``). Returns ((w, h), factor); sides
-    round half up."""
-    w, h = size_wh
-    factor = min(max(scale_wh) / max(h, w), min(scale_wh) / min(h, w))
-    return (int(w * factor + 0.5), int(h * factor + 0.5)), factor
 
 
 def _as_wh(scale, name: str) -> Tuple[int, int]:
