@@ -13,6 +13,7 @@ detection results, written to ``--dump-det`` or the work dir) become the
 test set's ``bbox_file``.
 """
 import argparse
+import copy
 import os
 import os.path as osp
 import sys
@@ -46,11 +47,15 @@ def parse_args():
     parser.add_argument('--dump-det',
                         help='write the detected boxes to this .json file '
                         '(COCO detection results)')
+    parser.add_argument('--compare-gt-boxes',
+                        action='store_true',
+                        help='with --det-config: also evaluate on the '
+                        "config's own boxes and print both APs")
     args = parse_cli(parser)
     if (args.det_config is None) != (args.det_checkpoint is None):
         parser.error('--det-config and --det-checkpoint go together')
-    if args.dump_det and not args.det_config:
-        parser.error('--dump-det needs --det-config')
+    if (args.dump_det or args.compare_gt_boxes) and not args.det_config:
+        parser.error('--dump-det and --compare-gt-boxes need --det-config')
     return args
 
 
@@ -118,7 +123,13 @@ def main():
             '.keypoints.json') else args.dump[:-len('.json')]
         for metric in evaluator if isinstance(evaluator, list) else [evaluator]:
             metric.outfile_prefix = prefix
-    det_metrics = {}
+    det_metrics, gt_metrics = {}, {}
+    if args.compare_gt_boxes:
+        gt_cfg = copy.deepcopy(cfg)
+        gt_cfg.work_dir = osp.join(cfg.work_dir, 'gt_boxes')
+        if args.checkpoint.endswith('.onnx'):
+            use_onnx(gt_cfg, args.checkpoint)
+        gt_metrics = build_runner(gt_cfg).test()
     if args.det_config:
         det_json = args.dump_det or osp.join(cfg.work_dir,
                                              'detections.json')
@@ -135,6 +146,14 @@ def main():
     print(' '.join(f'{k}: {v:.4f}' for k, v in {**det_metrics,
                                                 **metrics}.items()
                    if isinstance(v, float)))
+    if gt_metrics:
+        print('on detected boxes: ' + _summary(metrics) +
+              '\non the config\'s boxes: ' + _summary(gt_metrics))
+
+
+def _summary(metrics: dict) -> str:
+    return ' '.join(f'{k}: {v:.4f}' for k, v in metrics.items()
+                    if isinstance(v, float) and k.endswith(('/AP', '/AR')))
 
 
 if __name__ == '__main__':
