@@ -1,9 +1,9 @@
 """Evaluate a checkpoint: ``python tools/test.py CONFIG CHECKPOINT [options]``.
 
 CHECKPOINT may also be an ONNX file from ``tools/deploy/export_onnx.py``
-(fp32 or ``--int8``): the config's test data then runs through onnxruntime
-(no flip test; the graph has none), to compare an export's AP with the
-checkpoint's.
+(fp32 or ``--int8``; a pose model or a detector): the config's test data
+then runs through onnxruntime (no flip test; the graph has none), to
+compare an export's AP with the checkpoint's.
 
 ``--det-config DET_CONFIG --det-checkpoint DET_CKPT`` evaluates on detected
 person boxes (the papers' protocol) instead of the annotated ones or the
@@ -99,7 +99,9 @@ def use_onnx(cfg: Config, onnx_file: str) -> None:
     """Test ``onnx_file`` instead of the config's PyTorch model."""
     if not osp.isfile(onnx_file):
         raise FileNotFoundError(f'ONNX model {onnx_file} not found')
-    cfg.model = dict(type='OnnxTopdownEstimator', onnx_file=onnx_file)
+    detector = 'bbox_head' in cfg.model
+    cfg.model = dict(type='OnnxRTMDet' if detector else
+                     'OnnxTopdownEstimator', onnx_file=onnx_file)
     cfg.load_from = None
     # EMA and other training-time hooks act on PyTorch parameters
     cfg.custom_hooks = []
