@@ -11,13 +11,11 @@ stage2_switch_epoch = max_epochs - stage2_num_epochs
 base_lr = 0.004
 interval = 10
 
+# epoch-based loops (default runtime); validation every epoch in stage 2
 train_cfg = dict(
-    type='EpochBasedTrainLoop',
     max_epochs=max_epochs,
     val_interval=interval,
     dynamic_intervals=[(max_epochs - stage2_num_epochs, 1)])
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
 
 optim_wrapper = dict(
     type='OptimWrapper',
