@@ -378,14 +378,15 @@ def bench_det_pose_video(threads: int, pose_sizes='tsm', intervals=(1, 5),
                          people=(1, 2, 4, 10), num_frames=40) -> list:
     """Whole video pipeline per frame (PoseInferencer: detection, crops,
     one batched pose forward, decoding, pose NMS, tracking, One-Euro) with
-    the RTMDet-nano ONNX detector and an RTMPose ONNX fp32 model, detection
-    every frame (K=1) and every 5th (K=5), with 1 to 10 people."""
+    the RTMDet-nano ONNX detector and RTMPose ONNX models (fp32; for
+    RTMPose-m also both int8), detection every frame (K=1) and every 5th
+    (K=5), with 1 to 10 people."""
     from rtmpose.apis import CocoJsonDetector, PoseInferencer
     from rtmpose.datasets.synthetic_video import make_synthetic_video
     from rtmpose.deploy import OnnxDetector
     tmp = tempfile.mkdtemp(prefix='rtmpose-detpose-')
-    _, det_path, _ = _export_detector('nano', tmp)
-    detector = OnnxDetector(det_path, num_threads=threads)
+    torch.set_flush_denormal(True)
+    _, det_path, det_int8 = _export_detector('nano', tmp)
     videos = {
         n: make_synthetic_video(osp.join(tmp, f'people{n}'),
                                 num_frames=num_frames, num_people=n,
@@ -393,12 +394,18 @@ def bench_det_pose_video(threads: int, pose_sizes='tsm', intervals=(1, 5),
         for n in people
     }
     rows = []
+    runs = []
     for size in pose_sizes:
-        _, pose_path, _ = _export(size, tmp)
+        _, pose_path, pose_int8 = _export(size, tmp)
+        runs.append((size, 'fp32', det_path, pose_path))
+        if size == 'm':
+            runs.append((size, 'int8', det_int8, pose_int8))
+    for size, precision, det_file, pose_file in runs:
+        detector = OnnxDetector(det_file, num_threads=threads)
         for n, video in videos.items():
             for interval in intervals:
                 inferencer = PoseInferencer(
-                    pose_path,
+                    pose_file,
                     detector=_TimedDetectorGTBoxes(
                         detector, CocoJsonDetector(video['det_json'])),
                     det_interval=interval,
@@ -408,8 +415,9 @@ def bench_det_pose_video(threads: int, pose_sizes='tsm', intervals=(1, 5),
                 list(inferencer(video['video']))
                 ms = 1000 * sum(inferencer.timings.values()) / \
                     inferencer.num_frames
-                rows.append((f'video RTMDet-nano + RTMPose-{size} onnx fp32,'
-                             f' K={interval}, {n} people (ms/frame)', ms))
+                rows.append((f'video RTMDet-nano + RTMPose-{size} onnx '
+                             f'{precision}, K={interval}, {n} people '
+                             '(ms/frame)', ms))
     return rows
 
 
