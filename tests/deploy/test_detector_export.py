@@ -1,6 +1,5 @@
 """RTMDet to ONNX: the numpy runtime reproduces the PyTorch detections; numpy
 NMS equals the torch one; detector + pose run without torch."""
-import json
 import os
 import subprocess
 import sys
