@@ -14,9 +14,9 @@ folder: ``OUT/predictions.json``), or to --pred-out. The person boxes come
 from an RTMDet detector of this toolbox (``--det-config`` of
 ``configs/rtmdet/person/`` with ``--det-checkpoint``; or an exported
 detector ``.onnx`` as ``--det-config``), a detection JSON or a torchvision
-model; without a detector every frame is one person box. CHECKPOINT may be ``none`` (random weights);
-``--onnx`` runs an exported model with onnxruntime instead (CONFIG and
-CHECKPOINT are then ignored).
+model; without a detector every frame is one person box. CHECKPOINT may be
+``none`` (random weights); ``--onnx`` runs an exported model with
+onnxruntime instead (CONFIG and CHECKPOINT are then ignored).
 """
 import argparse
 import json

@@ -1,9 +1,9 @@
 """Evaluate a checkpoint: ``python tools/test.py CONFIG CHECKPOINT [options]``.
 
 CHECKPOINT may also be an ONNX file from ``tools/deploy/export_onnx.py``
-(fp32 or ``--int8``): the config's test data then runs through onnxruntime
-(no flip test; the graph has none), to compare an export's AP with the
-checkpoint's.
+(fp32 or ``--int8``; a pose model or a detector): the config's test data
+then runs through onnxruntime (no flip test; the graph has none), to
+compare an export's AP with the checkpoint's.
 
 ``--det-config DET_CONFIG --det-checkpoint DET_CKPT`` evaluates on detected
 person boxes (the papers' protocol) instead of the annotated ones or the
@@ -13,6 +13,7 @@ detection results, written to ``--dump-det`` or the work dir) become the
 test set's ``bbox_file``.
 """
 import argparse
+import copy
 import os
 import os.path as osp
 import sys
@@ -46,11 +47,15 @@ def parse_args():
     parser.add_argument('--dump-det',
                         help='write the detected boxes to this .json file '
                         '(COCO detection results)')
+    parser.add_argument('--compare-gt-boxes',
+                        action='store_true',
+                        help='with --det-config: also evaluate on the '
+                        "config's own boxes and print both APs")
     args = parse_cli(parser)
     if (args.det_config is None) != (args.det_checkpoint is None):
         parser.error('--det-config and --det-checkpoint go together')
-    if args.dump_det and not args.det_config:
-        parser.error('--dump-det needs --det-config')
+    if (args.dump_det or args.compare_gt_boxes) and not args.det_config:
+        parser.error('--dump-det and --compare-gt-boxes need --det-config')
     return args
 
 
@@ -94,7 +99,9 @@ def use_onnx(cfg: Config, onnx_file: str) -> None:
     """Test ``onnx_file`` instead of the config's PyTorch model."""
     if not osp.isfile(onnx_file):
         raise FileNotFoundError(f'ONNX model {onnx_file} not found')
-    cfg.model = dict(type='OnnxTopdownEstimator', onnx_file=onnx_file)
+    detector = 'bbox_head' in cfg.model
+    cfg.model = dict(type='OnnxRTMDet' if detector else
+                     'OnnxTopdownEstimator', onnx_file=onnx_file)
     cfg.load_from = None
     # EMA and other training-time hooks act on PyTorch parameters
     cfg.custom_hooks = []
@@ -118,7 +125,13 @@ def main():
             '.keypoints.json') else args.dump[:-len('.json')]
         for metric in evaluator if isinstance(evaluator, list) else [evaluator]:
             metric.outfile_prefix = prefix
-    det_metrics = {}
+    det_metrics, gt_metrics = {}, {}
+    if args.compare_gt_boxes:
+        gt_cfg = copy.deepcopy(cfg)
+        gt_cfg.work_dir = osp.join(cfg.work_dir, 'gt_boxes')
+        if args.checkpoint.endswith('.onnx'):
+            use_onnx(gt_cfg, args.checkpoint)
+        gt_metrics = build_runner(gt_cfg).test()
     if args.det_config:
         det_json = args.dump_det or osp.join(cfg.work_dir,
                                              'detections.json')
@@ -135,6 +148,14 @@ def main():
     print(' '.join(f'{k}: {v:.4f}' for k, v in {**det_metrics,
                                                 **metrics}.items()
                    if isinstance(v, float)))
+    if gt_metrics:
+        print('on detected boxes: ' + _summary(metrics) +
+              '\non the config\'s boxes: ' + _summary(gt_metrics))
+
+
+def _summary(metrics: dict) -> str:
+    return ' '.join(f'{k}: {v:.4f}' for k, v in metrics.items()
+                    if isinstance(v, float) and k.endswith(('/AP', '/AR')))
 
 
 if __name__ == '__main__':

@@ -1,6 +1,5 @@
 """RTMDet to ONNX: the numpy runtime reproduces the PyTorch detections; numpy
 NMS equals the torch one; detector + pose run without torch."""
-import json
 import os
 import subprocess
 import sys
@@ -158,3 +157,27 @@ def test_detector_and_pose_without_torch(detector, tmp_path):
     ref = np.concatenate([s.pred_instances.keypoints
                           for s in inference_topdown(pose, img, boxes)])
     np.testing.assert_allclose(out['kpts'], ref, atol=1e-2)
+
+
+def test_onnx_detector_model_matches_pytorch_on_the_test_pipeline(detector):
+    from mmengine.dataset import Compose, pseudo_collate
+
+    from rtmpose.models.detectors import OnnxRTMDet
+    model, path, _ = detector
+    pipeline = Compose(model.cfg.test_dataloader.dataset.pipeline)
+    batch = pseudo_collate([pipeline(dict(img=_scene(4, hw), img_path=None,
+                                          img_id=i))
+                            for i, hw in enumerate([(240, 400), (300, 200)])])
+    with torch.no_grad():
+        ref = [s.pred_instances for s in model.test_step(batch)]
+    batch = pseudo_collate([pipeline(dict(img=_scene(4, hw), img_path=None,
+                                          img_id=i))
+                            for i, hw in enumerate([(240, 400), (300, 200)])])
+    out = [s.pred_instances for s in OnnxRTMDet(path).test_step(batch)]
+    for a, b in zip(out, ref):
+        assert len(a) == len(b) > 0
+        np.testing.assert_allclose(np.sort(a.scores.numpy()),
+                                   np.sort(b.scores.numpy()), atol=2e-4)
+        dist = np.abs(a.bboxes.numpy()[:, None] -
+                      b.bboxes.numpy()[None]).max(-1)
+        assert dist.min(1).max() < 2e-2

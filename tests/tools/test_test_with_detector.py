@@ -41,10 +41,13 @@ def test_pose_ap_on_detected_boxes(tmp_path):
                 str(tmp_path / 'work'), '--dump', poses,
                 '--det-config', DET_CONFIG,
                 '--det-checkpoint', det_ckpt, '--det-score-thr', '0.6',
-                '--dump-det', dump, '--cfg-options'] +
+                '--dump-det', dump, '--compare-gt-boxes', '--cfg-options'] +
                _tiny_options(data_root), cwd=ROOT)
     assert re.search(r'coco/bbox_mAP: [0-9.]+', log), log[-2000:]
     _metrics(log)  # pose AP printed
+    on_det = re.search(r'on detected boxes: coco/AP: ([0-9.]+)', log)
+    on_gt = re.search(r"on the config's boxes: coco/AP: ([0-9.]+)", log)
+    assert on_det and on_gt, log[-2000:]
     with open(dump) as f:
         dets = json.load(f)
     with open(osp.join(data_root, 'annotations',

@@ -92,7 +92,8 @@ class LoadAnnotations(BaseTransform):
         instances = results.get('instances')
         if instances is None:
             raise KeyError("LoadAnnotations needs 'instances' in the results "
-                           f'(a detection dataset), got keys {sorted(results)}')
+                           '(a detection dataset), got keys '
+                           f'{sorted(results)}')
         if self.with_bbox:
             results['gt_bboxes'] = np.array(
                 [inst['bbox'] for inst in instances],

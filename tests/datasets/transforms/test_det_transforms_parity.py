@@ -3,7 +3,6 @@ reference venv (skipped without it): same inputs, same random draws, same
 images and boxes."""
 import os
 import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -28,7 +27,6 @@ PIPELINE = [
 
 # both draw from numpy's global generator in the same order
 REF_SCRIPT = r'''
-import sys
 import numpy as np
 from mmengine.dataset import Compose
 from mmdet.registry import TRANSFORMS
