@@ -10,11 +10,11 @@ _base_ = [
 input_size = (256, 192)
 
 # runtime: a short flat-then-cosine schedule with a fast warm-up
-max_epochs = 10
+max_epochs = 20
 stage2_num_epochs = 2
 base_lr = 4e-3
 train_cfg = dict(
-    max_epochs=max_epochs, val_interval=5, dynamic_intervals=None)
+    max_epochs=max_epochs, val_interval=10, dynamic_intervals=None)
 randomness = dict(seed=21)
 
 optim_wrapper = dict(optimizer=dict(lr=base_lr))
