@@ -212,3 +212,35 @@ def test_inference_detector_path_and_arrays(nano_checkpoint, tmp_path):
     np.testing.assert_allclose(s3, scores, atol=1e-3)
     with pytest.raises(ValueError, match=r'\(H, W, 3\)'):
         inference_detector(model, img[..., 0])
+
+
+def test_loss_with_and_without_boxes():
+    from mmengine.structures import InstanceData
+
+    from rtmpose.structures import DetDataSample
+    model = build('nano').train()
+    torch.manual_seed(0)
+    inputs = torch.randn(2, 3, 128, 128)
+
+    def samples(boxes_per_image):
+        out = []
+        for boxes in boxes_per_image:
+            s = DetDataSample(metainfo=dict(img_shape=(128, 128)))
+            boxes = torch.tensor(boxes, dtype=torch.float32).reshape(-1, 4)
+            s.gt_instances = InstanceData(
+                bboxes=boxes, labels=torch.zeros(len(boxes), dtype=torch.long))
+            out.append(s)
+        return out
+
+    losses = model(inputs, samples([[[10, 10, 90, 120]], []]), mode='loss')
+    assert set(losses) == {'loss_cls', 'loss_bbox'}
+    assert len(losses['loss_cls']) == 3
+    total = sum(sum(v) for v in losses.values())
+    assert torch.isfinite(total) and total > 0
+    total.backward()
+    assert model.bbox_head.rtm_reg[0].weight.grad is not None
+    # no box anywhere: classification pushes all scores down, no box loss
+    model.zero_grad()
+    empty = model(inputs, samples([[], []]), mode='loss')
+    assert sum(empty['loss_bbox']).item() == 0
+    assert sum(empty['loss_cls']).item() > 0

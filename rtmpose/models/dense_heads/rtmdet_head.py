@@ -14,6 +14,7 @@ from torch import Tensor
 from rtmpose.registry import MODELS, TASK_UTILS
 from rtmpose.structures.bbox_nms import batched_nms
 from ..task_modules.coders.distance_point_bbox_coder import distance2bbox
+from ..utils import enable_conv_bn_folding
 
 
 def _reduce_mean(value: Tensor) -> Tensor:
@@ -162,6 +163,10 @@ class RTMDetSepBNHead(BaseModule):
                 for level in towers[1:]:
                     for layer, first in zip(level, towers[0]):
                         _share_convs(layer, first)
+        # CPU speed as in CSPNeXt: NHWC weights, eval-mode BN folded into the
+        # convs (same state_dict)
+        self.to(memory_format=torch.channels_last)
+        enable_conv_bn_folding(self)
 
     def init_weights(self) -> None:
         """Normal(0, 0.01) convs, unit BN, classification bias for a prior

@@ -10,6 +10,7 @@ from torch import Tensor
 
 from rtmpose.registry import MODELS
 from ..backbones.csp_layer import CSPLayer
+from ..utils import enable_conv_bn_folding
 
 
 @MODELS.register_module()
@@ -25,7 +26,7 @@ class CSPNeXtPAFPN(BaseModule):
     maps everything to ``out_channels``.
 
     Returns:
-        L maps (N, out_channels, H_i, W_i).
+        L maps (N, out_channels, H_i, W_i) (channels-last strided).
 
     Args:
         in_channels: channels of the input maps, finest first.
@@ -95,6 +96,10 @@ class CSPNeXtPAFPN(BaseModule):
         self.out_convs = nn.ModuleList([
             conv(c, out_channels, 3, padding=1, **common) for c in in_channels
         ])
+        # CPU speed as in CSPNeXt: NHWC weights for the backbone's NHWC
+        # maps, eval-mode BN folded into the convs (same state_dict)
+        self.to(memory_format=torch.channels_last)
+        enable_conv_bn_folding(self)
 
     def forward(self, inputs: Sequence[Tensor]) -> Tuple[Tensor, ...]:
         """L maps (N, in_channels[i], H_i, W_i) -> L maps
