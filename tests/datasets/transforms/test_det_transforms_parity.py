@@ -27,6 +27,7 @@ PIPELINE = [
 
 # both draw from numpy's global generator in the same order
 REF_SCRIPT = r'''
+import sys
 import numpy as np
 from mmengine.dataset import Compose
 from mmdet.registry import TRANSFORMS
