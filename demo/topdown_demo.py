@@ -3,7 +3,8 @@
 Usage::
 
     python demo/topdown_demo.py CONFIG CHECKPOINT --input IMG|DIR|VIDEO|CAM \
-        --output OUT [--det-json F | --detector NAME [--det-weights W]] \
+        --output OUT [--det-config DET_CONFIG --det-checkpoint DET_CKPT |
+        --det-json F | --detector NAME [--det-weights W]] \
         [--det-score-thr T] [--det-interval K] [--smooth] [--onnx MODEL.onnx]
     python demo/topdown_demo.py --make-sample DIR
 
@@ -15,11 +16,14 @@ Usage::
 OUT is an image file for an image, a folder for a folder and a video file
 (.mp4 or .avi) for a video or webcam. Predictions (boxes, keypoints in image
 pixels, scores, track ids per frame) go to OUT's name with ``.json`` (for a
-folder: ``OUT/predictions.json``), or to --pred-out. Without a detector every
-frame is one person box (said on the console). Track ids are drawn on
-videos only. CHECKPOINT may be ``none`` (random weights);
-``--onnx`` runs an exported model with onnxruntime instead (CONFIG and
-CHECKPOINT are then ignored).
+folder: ``OUT/predictions.json``), or to --pred-out. The person boxes come
+from an RTMDet detector of this toolbox (``--det-config`` of
+``configs/rtmdet/person/`` with ``--det-checkpoint``; or an exported
+detector ``.onnx`` as ``--det-config``), a detection JSON or a torchvision
+model; without a detector every frame is one person box (said on the
+console). Track ids are drawn on videos only. CHECKPOINT may be ``none``
+(random weights); ``--onnx`` runs an exported model with onnxruntime instead
+(CONFIG and CHECKPOINT are then ignored).
 """
 import argparse
 import json
@@ -55,10 +59,14 @@ def parse_args(argv=None):
                         'still frame to DIR, then exit')
     parser.add_argument('--pred-out', help='predictions JSON path')
     det = parser.add_mutually_exclusive_group()
+    det.add_argument('--det-config',
+                     help='RTMDet detector config (or exported .onnx)')
     det.add_argument('--det-json', help='COCO-format detection JSON')
     det.add_argument('--detector',
                      choices=sorted(TORCHVISION_DETECTORS),
                      help='torchvision person detector')
+    parser.add_argument('--det-checkpoint',
+                        help='checkpoint of --det-config')
     parser.add_argument('--det-weights', help='torchvision detector weights')
     parser.add_argument('--det-score-thr', type=float, default=0.5,
                         help='drop boxes scored below it (any detector)')
@@ -110,6 +118,14 @@ def _pred_path(args, kind: str) -> str:
     return osp.splitext(args.output)[0] + '.json'
 
 
+def _detector_spec(args):
+    if args.det_config:
+        if args.det_config.endswith('.onnx'):
+            return args.det_config
+        return (args.det_config, args.det_checkpoint)
+    return args.det_json or args.detector
+
+
 def main(argv=None):
     args = parse_args(argv)
     if args.make_sample is not None:
@@ -117,6 +133,8 @@ def main(argv=None):
         print(f'wrote {sample["video"]}, {sample["det_json"]} and '
               f'{sample["frame"]}')
         return sample
+    if args.det_checkpoint and not args.det_config:
+        raise ValueError('--det-checkpoint needs --det-config')
     source = FrameSource(args.input)
     if source.is_stream and osp.splitext(args.output)[1].lower() \
             not in _FOURCC:
@@ -130,7 +148,7 @@ def main(argv=None):
         model = (args.config, args.checkpoint)
     inferencer = PoseInferencer(model,
                                 device=args.device,
-                                detector=args.det_json or args.detector,
+                                detector=_detector_spec(args),
                                 det_weights=args.det_weights,
                                 det_score_thr=args.det_score_thr,
                                 det_interval=args.det_interval,
@@ -145,9 +163,9 @@ def main(argv=None):
     if args.max_frames is not None:
         total = args.max_frames if total is None else min(
             total, args.max_frames)
-    if not (args.det_json or args.detector):
-        print('no detector (--det-json or --detector): each frame is one '
-              'whole-image person box')
+    if _detector_spec(args) is None:
+        print('no detector (--det-config, --det-json or --detector): each '
+              'frame is one whole-image person box')
     progress = ProgressBar(total) if total and total > 1 else None
     writer, frames, empty = None, [], []
     show_boxes = not args.no_bbox

@@ -1,5 +1,7 @@
-from .detectors import (CocoJsonDetector, TorchvisionDetector,
-                        WholeImageDetector, build_detector)
+from .det_inference import inference_detector
+from .detectors import (CocoJsonDetector, RTMDetDetector,
+                        TorchvisionDetector, WholeImageDetector,
+                        build_detector)
 from .frame_source import Frame, FrameSource
 from .inference import inference_topdown, init_model
 from .inferencer import (STAGES, PoseInferencer, PoseResult,
@@ -9,9 +11,10 @@ from .pose_backend import TorchPoseBackend
 from .tracking import PoseTracker, bbox_iou_matrix, greedy_match
 
 __all__ = [
-    'init_model', 'inference_topdown', 'CocoJsonDetector',
-    'TorchvisionDetector', 'WholeImageDetector', 'build_detector', 'Frame',
-    'FrameSource', 'STAGES', 'PoseInferencer', 'PoseResult',
-    'bboxes_from_keypoints', 'OneEuroFilter', 'TorchPoseBackend',
-    'PoseTracker', 'bbox_iou_matrix', 'greedy_match'
+    'init_model', 'inference_topdown', 'inference_detector',
+    'CocoJsonDetector', 'RTMDetDetector', 'TorchvisionDetector',
+    'WholeImageDetector', 'build_detector', 'Frame', 'FrameSource', 'STAGES',
+    'PoseInferencer', 'PoseResult', 'bboxes_from_keypoints', 'OneEuroFilter',
+    'TorchPoseBackend', 'PoseTracker', 'bbox_iou_matrix',
+    'greedy_match'
 ]

@@ -195,26 +195,80 @@ class TorchvisionDetector:
                 out['scores'][keep].cpu().numpy().astype(np.float32))
 
 
-def build_detector(detector: Union[None, str, object] = None,
+class RTMDetDetector:
+    """This toolbox's own detector (e.g. RTMDet-nano person, from
+    ``configs/rtmdet/person/``) built by :func:`init_model`.
+
+    Per image: the config's test pipeline (keep-ratio resize, pad with 114),
+    the network and its post-processing (score threshold 0.05, NMS, at most
+    100 boxes), then boxes scored below ``score_thr`` are dropped. Boxes of
+    every class are returned (the person models have one).
+
+    Args:
+        config: detector config path (or ``Config``).
+        checkpoint: weights; None keeps random weights (tests only).
+        device: torch device.
+        score_thr: boxes scored below it are dropped.
+    """
+
+    def __init__(self,
+                 config,
+                 checkpoint: Optional[str] = None,
+                 device: str = 'cpu',
+                 score_thr: float = 0.5):
+        from .det_inference import inference_detector
+        from .inference import init_model
+        self.model = init_model(config, checkpoint, device)
+        if not hasattr(self.model, 'bbox_head'):
+            raise TypeError(f'{config} does not build a detector (got '
+                            f'{type(self.model).__name__})')
+        self._infer = inference_detector
+        self.score_thr = score_thr
+
+    def __call__(self,
+                 img: np.ndarray,
+                 frame_id: int = 0,
+                 name: Optional[str] = None) -> Detections:
+        bboxes, scores = self._infer(self.model, img)
+        keep = scores >= self.score_thr
+        return bboxes[keep], scores[keep]
+
+
+def build_detector(detector: Union[None, str, tuple, object] = None,
                    weights: Optional[str] = None,
                    device: str = 'cpu',
                    score_thr: float = 0.5):
     """A detector from a spec: ``None`` / ``'whole_image'`` (the whole image),
-    a ``.json`` path (:class:`CocoJsonDetector`), a torchvision model name
-    (:class:`TorchvisionDetector`) or a callable (used as is; its boxes are
-    not filtered here). ``score_thr`` applies to the JSON and torchvision
-    boxes (the whole-image box scores 1)."""
+    a ``.json`` path (:class:`CocoJsonDetector`), a detector config
+    ``.py`` path or ``(config, checkpoint)`` (:class:`RTMDetDetector`;
+    ``weights`` is the checkpoint of a bare config path), an exported
+    detector ``.onnx`` (``rtmpose.deploy.OnnxDetector``), a torchvision
+    model name (:class:`TorchvisionDetector`) or a callable (used as is; its
+    boxes are not filtered here). ``score_thr`` applies to every other
+    source (the whole-image box scores 1)."""
     if detector is None or detector == 'whole_image':
         return WholeImageDetector()
+    if isinstance(detector, tuple):
+        if len(detector) != 2:
+            raise ValueError('a detector tuple is (config, checkpoint), got '
+                             f'{detector!r}')
+        return RTMDetDetector(detector[0], detector[1], device, score_thr)
     if isinstance(detector, (str, os.PathLike)):
         detector = str(detector)
         if detector.endswith('.json'):
             return CocoJsonDetector(detector, score_thr=score_thr)
+        if detector.endswith('.py'):
+            return RTMDetDetector(detector, weights, device, score_thr)
+        if detector.endswith('.onnx'):
+            from rtmpose.deploy import OnnxDetector
+            return OnnxDetector(detector, score_thr)
         if detector in TORCHVISION_DETECTORS:
             return TorchvisionDetector(detector, weights, device, score_thr)
         raise ValueError(
             f'unknown detector {detector!r}: expected "whole_image", a .json '
-            f'detection file or one of {sorted(TORCHVISION_DETECTORS)}')
+            'detection file, a detector config .py (or (config, checkpoint)),'
+            ' an exported detector .onnx'
+            f' or one of {sorted(TORCHVISION_DETECTORS)}')
     if not callable(detector):
         raise TypeError(f'detector must be a spec string or a callable, got '
                         f'{type(detector).__name__}')

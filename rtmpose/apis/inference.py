@@ -18,11 +18,18 @@ from .input_checks import check_boxes, check_image
 
 
 def dataset_meta_from_config(cfg: Config) -> dict:
-    """The parsed metainfo of the config's test dataset."""
+    """The metainfo of the config's test dataset: parsed keypoint tables for
+    pose datasets, the metainfo as is (e.g. ``classes``) for detection."""
     dataset_cfg = cfg.test_dataloader.dataset
     metainfo = dataset_cfg.get('metainfo')
     if metainfo is None:
-        metainfo = DATASETS.get(dataset_cfg.type).METAINFO
+        dataset_cls = DATASETS.get(dataset_cfg.type)
+        if dataset_cls is None:
+            raise KeyError(f'dataset type {dataset_cfg.type!r} of the test '
+                           'dataloader is not registered')
+        metainfo = dataset_cls.METAINFO
+    if 'from_file' not in metainfo and 'keypoint_info' not in metainfo:
+        return dict(metainfo)
     return parse_pose_metainfo(metainfo)
 
 
@@ -30,8 +37,9 @@ def init_model(config: Union[str, Config],
                checkpoint: Optional[str] = None,
                device: str = 'cpu',
                cfg_options: Optional[dict] = None) -> nn.Module:
-    """Build the pose estimator of ``config``, load ``checkpoint`` (strict,
-    safe unpickling) and put it in eval mode on ``device``.
+    """Build the model of ``config`` (a pose estimator or a detector), load
+    ``checkpoint`` (strict, safe unpickling) and put it in eval mode on
+    ``device``.
 
     The model gets ``cfg`` (for its test pipeline) and ``dataset_meta``.
     """

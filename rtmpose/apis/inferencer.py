@@ -121,11 +121,14 @@ class PoseInferencer:
             pose backend (see :mod:`rtmpose.apis.pose_backend`).
         device: torch device of a config-built model.
         detector: ``None`` / ``'whole_image'``, a COCO detection ``.json``,
-            a torchvision detector name or a callable (see
-            :func:`build_detector`).
-        det_weights: weights file of a torchvision detector.
+            an RTMDet ``(config, checkpoint)`` (e.g.
+            ``('configs/rtmdet/person/rtmdet_nano_320-8xb32_coco-person.py',
+            ckpt)``), an exported detector ``.onnx``, a torchvision
+            detector name or a callable (see :func:`build_detector`).
+        det_weights: weights file of a torchvision detector (or the
+            checkpoint of a bare detector config path).
         det_score_thr: boxes scored below it are dropped, whatever the
-            detector (a JSON file, torchvision, a callable).
+            detector (a JSON file, RTMDet, ONNX, torchvision, a callable).
         det_interval: K: on videos, run the detector on every K-th frame
             (and whenever no person is tracked); other frames use boxes around
             the previous poses.

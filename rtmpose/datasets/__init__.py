@@ -3,6 +3,7 @@ from .aic import AicDataset
 from .ap10k import AP10KDataset
 from .base_coco_style_dataset import BaseCocoStyleDataset
 from .coco import CocoDataset
+from .coco_det import CocoDetDataset
 from .coco_wholebody import CocoWholeBodyDataset
 from .crowdpose import CrowdPoseDataset
 from .custom_coco import CustomCocoDataset
@@ -14,11 +15,13 @@ from .multi_layout_dataset import MultiLayoutDataset
 from .ochuman import OCHumanDataset
 from .samplers import MultiSourceSampler
 from .synthetic import generate_synthetic_coco
-from .synthetic_coco_dataset import SyntheticCocoDataset
+from .synthetic_coco_dataset import (SyntheticCocoDataset,
+                                     SyntheticCocoDetDataset)
 
 __all__ = [
     'AicDataset', 'CombinedDataset', 'MultiSourceSampler',
-    'BaseCocoStyleDataset', 'CocoDataset', 'SyntheticCocoDataset',
+    'BaseCocoStyleDataset', 'CocoDataset', 'CocoDetDataset',
+    'SyntheticCocoDataset', 'SyntheticCocoDetDataset',
     'generate_synthetic_coco', 'parse_pose_metainfo', 'AP10KDataset',
     'CocoWholeBodyDataset', 'CrowdPoseDataset', 'CustomCocoDataset',
     'KeypointSetError', 'MpiiDataset', 'OCHumanDataset',

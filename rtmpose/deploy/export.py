@@ -101,9 +101,10 @@ class ExportWrapper(nn.Module):
 
 
 def dataset_crops(cfg, split: str = 'train', num: int = 256) -> np.ndarray:
-    """``num`` crops (N, h, w, 3) uint8 BGR, evenly spaced over the
-    ``split`` ('train' or 'val') dataset of ``cfg`` and cut by the test
-    pipeline: calibration data for ``quantize_int8``."""
+    """``num`` model inputs (N, h, w, 3) uint8 BGR, evenly spaced over the
+    ``split`` ('train' or 'val') dataset of ``cfg`` and made by the test
+    pipeline (person crops; letterboxed images for a detector):
+    calibration data for ``quantize_int8``."""
     from mmengine.registry import init_default_scope
 
     from rtmpose.registry import DATASETS

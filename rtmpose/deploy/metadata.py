@@ -21,6 +21,22 @@ The exporter stores one JSON string under :data:`METADATA_KEY`::
 
 The graph input ``crops`` is (N, h, w, 3) uint8 BGR; normalisation happens
 inside the graph.
+
+Exported detectors (``rtmpose.deploy.export_detector``) carry ``task``
+``'detection'`` and::
+
+    format_version      2
+    input_size          [w, h] pixels of the letterboxed image
+    pad_val             padding value of the letterbox (RTMDet: 114)
+    level_sizes         priors per feature level, in output order
+    postprocess         score_thr, nms_pre, iou_threshold, max_per_img,
+                        min_bbox_size of the model's test_cfg
+    classes             class names, in label order
+    quantization        as above, in int8 models
+
+Their graph input ``images`` is (1, h, w, 3) uint8 BGR (resized keeping the
+ratio, padded right and bottom); outputs ``scores`` (1, A, C) sigmoid and
+``boxes`` (1, A, 4) xyxy input pixels over all A priors.
 """
 import json
 
@@ -35,15 +51,24 @@ HEATMAP_OUTPUTS = ('heatmaps', )
 # ``outputs`` kind (a codec's ``kind``, or decoded in the graph) -> names
 OUTPUT_NAMES = dict(simcc=SIMCC_OUTPUTS, heatmaps=HEATMAP_OUTPUTS,
                     keypoints=DECODED_OUTPUTS)
-_REQUIRED = ('format_version', 'input_size', 'outputs', 'decode',
-             'bbox_padding', 'use_udp', 'dataset_meta')
+DET_INPUT_NAME = 'images'
+DET_OUTPUTS = ('scores', 'boxes')
+_REQUIRED = {
+    'pose': ('format_version', 'input_size', 'outputs', 'decode',
+             'bbox_padding', 'use_udp', 'dataset_meta'),
+    'detection': ('format_version', 'input_size', 'pad_val', 'level_sizes',
+                  'postprocess', 'classes'),
+}
 
 
 def parse_metadata(text: str, source: str) -> dict:
     """JSON metadata string of ``source`` (a file name, for errors) -> dict,
-    checked for the keys above."""
+    checked for the keys above (of its ``task``, default ``'pose'``)."""
     meta = json.loads(text)
-    missing = [key for key in _REQUIRED if key not in meta]
+    task = meta.get('task', 'pose')
+    if task not in _REQUIRED:
+        raise ValueError(f'{source}: unknown rtmpose model task {task!r}')
+    missing = [key for key in _REQUIRED[task] if key not in meta]
     if missing:
         raise KeyError(f'{source}: rtmpose metadata lacks {missing}')
     if meta['format_version'] != FORMAT_VERSION:

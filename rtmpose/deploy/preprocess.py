@@ -1,9 +1,12 @@
-"""Person crops for a top-down model: numpy and OpenCV only.
+"""Model inputs with numpy and OpenCV only: person crops for a top-down
+model and letterboxed images for a detector.
 
-The test pipeline ``GetBBoxCenterScale(padding)`` + ``TopdownAffine(
-input_size, use_udp)`` for a batch of boxes, with the same geometry
-(``rtmpose.structures.bbox``), so an exported model sees the crops it was
-trained on. Free of torch and mmengine: it runs where only onnxruntime is.
+The test pipelines (``GetBBoxCenterScale(padding)`` + ``TopdownAffine(
+input_size, use_udp)``; the detector's ``Resize(keep_ratio=True)`` +
+``Pad``) with the same geometry (``rtmpose.structures.bbox``), so an
+exported model sees the inputs it was trained on. Free of torch and
+mmengine: it runs where only onnxruntime is. The keep-ratio size rule
+(:func:`rescale_size`) lives here and the training ``Resize`` imports it.
 """
 from typing import Tuple
 
@@ -42,3 +45,30 @@ def crop_persons(
         mat = get_warp_matrix(center, scale, 0., (w, h), use_udp)
         crops[i] = cv2.warpAffine(img, mat, (w, h), flags=cv2.INTER_LINEAR)
     return crops, centers, scales
+
+
+def rescale_size(size_wh: Tuple[int, int],
+                 scale_wh: Tuple[int, int]) -> Tuple[Tuple[int, int], float]:
+    """Largest keep-ratio size of an image of ``size_wh`` that fits
+    ``scale_wh``: its long side within max(scale) and its short side within
+    min(scale) (mmcv's ``rescale_size``). Returns ((w, h), factor); sides
+    round half up."""
+    w, h = size_wh
+    factor = min(max(scale_wh) / max(h, w), min(scale_wh) / min(h, w))
+    return (int(w * factor + 0.5), int(h * factor + 0.5)), factor
+
+
+def letterbox(img: np.ndarray, input_size: Tuple[int, int],
+              pad_val: float = 114) -> Tuple[np.ndarray, Tuple[float, float]]:
+    """(H, W, 3) image -> (h, w, 3) uint8 detector input: resized keeping
+    the ratio to fit ``input_size`` (w, h) (bilinear) and padded right and
+    bottom with ``pad_val``; also the (w, h) scale factors (new / old
+    size) that map image pixels to input pixels."""
+    h, w = img.shape[:2]
+    (new_w, new_h), _ = rescale_size((w, h), input_size)
+    resized = cv2.resize(img, (new_w, new_h), interpolation=cv2.INTER_LINEAR)
+    out_w, out_h = int(input_size[0]), int(input_size[1])
+    padded = cv2.copyMakeBorder(resized, 0, max(out_h - new_h, 0), 0,
+                                max(out_w - new_w, 0), cv2.BORDER_CONSTANT,
+                                value=(pad_val, ) * 3)
+    return padded.astype(np.uint8, copy=False), (new_w / w, new_h / h)

@@ -15,8 +15,7 @@ from typing import Iterator, Optional
 
 import numpy as np
 
-from .metadata import (INPUT_NAME, METADATA_KEY, parse_metadata,
-                       save_with_metadata)
+from .metadata import METADATA_KEY, parse_metadata, save_with_metadata
 
 QUANTIZED_OPS = ('Conv', 'MatMul', 'Gemm')
 # node names of the TorchScript exporter carry the module path
@@ -28,13 +27,15 @@ def quantize_int8(fp32_file: str,
                   int8_file: str,
                   calibration_crops: np.ndarray,
                   method: str = 'minmax') -> dict:
-    """Write an int8 version of ``fp32_file`` (from ``export_onnx``).
+    """Write an int8 version of ``fp32_file`` (from ``export_onnx``, or a
+    detector from ``export_detector_onnx``).
 
     Args:
         fp32_file: exported fp32 model with rtmpose metadata.
         int8_file: the .onnx file to write.
-        calibration_crops: (N, h, w, 3) uint8 BGR crops as the model sees
-            them (the test pipeline's); a few hundred typical ones.
+        calibration_crops: (N, h, w, 3) uint8 BGR inputs as the model sees
+            them (the test pipeline's person crops, or letterboxed images
+            for a detector); a few hundred typical ones.
         method: activation range estimation: ``'minmax'``,
             ``'percentile'`` (99.999th) or ``'entropy'``.
 
@@ -64,6 +65,7 @@ def quantize_int8(fp32_file: str,
             or len(crops) == 0:
         raise ValueError(f'calibration crops must be (N, {h}, {w}, 3) uint8 '
                          f'with N >= 1, got {crops.shape} {crops.dtype}')
+    input_name = proto.graph.input[0].name
     batch = proto.graph.input[0].type.tensor_type.shape.dim[0]
     batch = batch.dim_value if batch.HasField('dim_value') else None
     if batch is not None and len(crops) < batch:
@@ -80,7 +82,7 @@ def quantize_int8(fp32_file: str,
 
         def get_next(self) -> Optional[dict]:
             chunk = next(self.batches, None)
-            return None if chunk is None else {INPUT_NAME: chunk}
+            return None if chunk is None else {input_name: chunk}
 
     with tempfile.TemporaryDirectory(prefix='rtmpose-int8-') as tmp:
         # shape inference and graph clean-up give the quantizer the

@@ -1,6 +1,7 @@
 """``tools/train.py``, ``tools/test.py`` and ``rtmpose train|test``: the
 command lines and what they run."""
 import argparse
+import copy
 import difflib
 import importlib.util
 import logging
@@ -218,8 +219,9 @@ def run_train(argv: Optional[List[str]] = None):
 def test_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog='rtmpose test',
-        description='Evaluate a pose model (a checkpoint, or an .onnx file '
-        'from tools/deploy/export_onnx.py run with onnxruntime: no flip test)')
+        description='Evaluate a pose model or a detector (a checkpoint, or an '
+        '.onnx file from tools/deploy/export_onnx.py run with onnxruntime: no '
+        'flip test)')
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint',
                         help='checkpoint file (path or URL) or .onnx file')
@@ -228,23 +230,90 @@ def test_parser() -> argparse.ArgumentParser:
         '--dump',
         type=str,
         help='write the predictions to this .json file (COCO results format)')
+    parser.add_argument('--det-config',
+                        help='detector config: test on its person boxes')
+    parser.add_argument('--det-checkpoint', help='checkpoint of --det-config')
+    parser.add_argument('--det-score-thr',
+                        type=float,
+                        default=0.0,
+                        help='detected boxes scored below it are not used '
+                        '(default: all boxes the detector keeps)')
+    parser.add_argument('--dump-det',
+                        help='write the detected boxes to this .json file '
+                        '(COCO detection results)')
+    parser.add_argument('--compare-gt-boxes',
+                        action='store_true',
+                        help="with --det-config: also evaluate on the config's "
+                        'own boxes and print both APs')
     return parser
 
 
 def use_onnx(cfg: Config, onnx_file: str) -> None:
-    """Test ``onnx_file`` instead of the config's PyTorch model."""
+    """Test ``onnx_file`` (a pose model or a detector) instead of the
+    config's PyTorch model."""
     if not osp.isfile(onnx_file):
         raise FileNotFoundError(f'ONNX model {onnx_file} not found')
-    cfg.model = dict(type='OnnxTopdownEstimator', onnx_file=onnx_file)
+    detector = 'bbox_head' in cfg.model
+    cfg.model = dict(type='OnnxRTMDet' if detector else
+                     'OnnxTopdownEstimator', onnx_file=onnx_file)
     cfg.load_from = None
     # EMA and other training-time hooks act on PyTorch parameters
     cfg.custom_hooks = []
 
 
+def detect_test_images(pose_cfg: Config, det_config: str, det_checkpoint: str,
+                       out_json: str, verbose: bool = False) -> dict:
+    """Run the detector over the images of ``pose_cfg``'s test set; write
+    its boxes to ``out_json`` (COCO detection results) and return its box
+    metrics on that set's annotations."""
+    pose_ds = pose_cfg.test_dataloader.dataset
+    det_cfg = prepare_cfg(
+        load_config(det_config),
+        config_path=det_config,
+        work_dir=osp.join(pose_cfg.work_dir, 'detector'),
+        load_from=det_checkpoint,
+        verbose=verbose)
+    ann_file = pose_ds.ann_file
+    if pose_ds.get('data_root') and not osp.isabs(ann_file):
+        ann_file = osp.join(pose_ds.data_root, ann_file)
+    det_ds = dict(
+        type='SyntheticCocoDetDataset' if 'synthetic_cfg' in pose_ds else
+        'CocoDetDataset',
+        data_root=pose_ds.get('data_root', ''),
+        ann_file=pose_ds.ann_file,
+        data_prefix=pose_ds.data_prefix,
+        metainfo=det_cfg.test_dataloader.dataset.get(
+            'metainfo', dict(classes=('person', ))),
+        test_mode=True,
+        pipeline=det_cfg.test_dataloader.dataset.pipeline)
+    if 'synthetic_cfg' in pose_ds:
+        det_ds['synthetic_cfg'] = pose_ds.synthetic_cfg
+    det_cfg.test_dataloader.dataset = det_ds
+    prefix = osp.splitext(out_json)[0]
+    det_cfg.test_evaluator = dict(
+        type='CocoDetMetric', ann_file=ann_file, outfile_prefix=prefix)
+    det_cfg.custom_hooks = []
+    metrics = build_runner(det_cfg).test()
+    os.replace(f'{prefix}.bbox.json', out_json)
+    return metrics
+
+
+def _ap_summary(metrics: dict) -> str:
+    return ' '.join(f'{k}: {v:.4f}' for k, v in metrics.items()
+                    if isinstance(v, float) and k.endswith(('/AP', '/AR')))
+
+
 def run_test(argv: Optional[List[str]] = None) -> dict:
     """``tools/test.py`` / ``rtmpose test``: evaluate, print the metrics
-    (one line) and return them."""
-    args = parse_cli(test_parser(), argv)
+    (one line) and return them. With ``--det-config`` the pose model is
+    evaluated on the detector's boxes of the test images (the papers'
+    protocol), and the detector's box AP is printed too."""
+    parser = test_parser()
+    args = parse_cli(parser, argv)
+    if (args.det_config is None) != (args.det_checkpoint is None):
+        parser.error('--det-config and --det-checkpoint go together')
+    if (args.dump_det or args.compare_gt_boxes) and not args.det_config:
+        parser.error('--dump-det and --compare-gt-boxes need --det-config')
     set_threads(args.threads)
     cfg = prepare_cfg(
         load_config(args.config),
@@ -262,8 +331,27 @@ def run_test(argv: Optional[List[str]] = None) -> dict:
             '.keypoints.json') else args.dump[:-len('.json')]
         for metric in evaluator if isinstance(evaluator, list) else [evaluator]:
             metric.outfile_prefix = prefix
+    det_metrics, gt_metrics = {}, {}
+    if args.compare_gt_boxes:
+        gt_cfg = copy.deepcopy(cfg)
+        gt_cfg.work_dir = osp.join(cfg.work_dir, 'gt_boxes')
+        if args.checkpoint.endswith('.onnx'):
+            use_onnx(gt_cfg, args.checkpoint)
+        gt_metrics = build_runner(gt_cfg).test()
+    if args.det_config:
+        det_json = args.dump_det or osp.join(cfg.work_dir, 'detections.json')
+        det_metrics = detect_test_images(cfg, args.det_config,
+                                         args.det_checkpoint, det_json,
+                                         args.verbose)
+        echo(f'detected boxes: {det_json}')
+        cfg.test_dataloader.dataset.bbox_file = det_json
+        cfg.test_dataloader.dataset.filter_cfg = dict(
+            bbox_score_thr=args.det_score_thr)
     if args.checkpoint.endswith('.onnx'):
         use_onnx(cfg, args.checkpoint)
     metrics = build_runner(cfg).test()
-    echo(format_metrics(metrics))
+    echo(format_metrics({**det_metrics, **metrics}))
+    if gt_metrics:
+        echo('on detected boxes: ' + _ap_summary(metrics) +
+             "\non the config's boxes: " + _ap_summary(gt_metrics))
     return metrics

@@ -1,16 +1,24 @@
-"""Data structures and crop geometry.
+"""Data structures, crop geometry and box operations.
 
-``bbox`` (numpy and OpenCV only) imports eagerly; ``PoseDataSample``, which
-needs mmengine and torch, loads on first access, so the torch-free ONNX
-runtime can use the geometry (as ``rtmpose.codecs`` does its decoders).
+``bbox`` (numpy and OpenCV only) imports eagerly; the data samples (mmengine
+and torch) and the torch box operations (IoU, NMS) load on first access, so
+the torch-free ONNX runtime can use the geometry (as ``rtmpose.codecs`` does
+its decoders).
 """
 import importlib
 
-from .bbox import (DEFAULT_BBOX_PADDING, bbox_cs2xyxy, bbox_xywh2xyxy,
-                   bbox_xyxy2cs, bbox_xyxy2xywh, fix_aspect_ratio, flip_bbox,
-                   get_warp_matrix, input_to_image)
+from .bbox import (DEFAULT_BBOX_PADDING, bbox_cs2xyxy, bbox_inside,
+                   bbox_xywh2xyxy, bbox_xyxy2cs, bbox_xyxy2xywh, clip_bbox,
+                   fix_aspect_ratio, flip_bbox, get_warp_matrix,
+                   input_to_image)
 
-_LAZY = {'PoseDataSample': 'rtmpose.structures.pose_data_sample'}
+_LAZY = {
+    'PoseDataSample': 'rtmpose.structures.pose_data_sample',
+    'DetDataSample': 'rtmpose.structures.det_data_sample',
+    'bbox_overlaps': 'rtmpose.structures.bbox_overlaps',
+    'nms': 'rtmpose.structures.bbox_nms',
+    'batched_nms': 'rtmpose.structures.bbox_nms',
+}
 
 
 def __getattr__(name: str):
@@ -20,7 +28,8 @@ def __getattr__(name: str):
 
 
 __all__ = [
-    'DEFAULT_BBOX_PADDING', 'PoseDataSample', 'bbox_cs2xyxy',
-    'bbox_xywh2xyxy', 'bbox_xyxy2cs', 'bbox_xyxy2xywh', 'fix_aspect_ratio',
-    'flip_bbox', 'get_warp_matrix', 'input_to_image'
+    'DEFAULT_BBOX_PADDING', 'PoseDataSample', 'DetDataSample',
+    'bbox_cs2xyxy', 'bbox_inside', 'bbox_xywh2xyxy', 'bbox_xyxy2cs',
+    'bbox_xyxy2xywh', 'clip_bbox', 'fix_aspect_ratio', 'flip_bbox',
+    'get_warp_matrix', 'input_to_image', 'bbox_overlaps', 'nms', 'batched_nms'
 ]

@@ -63,15 +63,20 @@ def fix_aspect_ratio(scale: np.ndarray, aspect_ratio: float) -> np.ndarray:
         np.stack([h * aspect_ratio, h], -1)).astype(np.float32)
 
 
-def flip_bbox(bbox: np.ndarray, image_width: int) -> np.ndarray:
+def flip_bbox(bbox: np.ndarray, image_width: int,
+              pixel_centers: bool = True) -> np.ndarray:
     """Horizontally flip xyxy boxes (..., 4) inside an image of that width.
 
-    Uses the keypoints' pixel-center convention x -> W - 1 - x, so a box and
-    the keypoints inside it stay consistent.
+    ``pixel_centers=True`` (pose): the keypoints' pixel-center convention
+    x -> W - 1 - x, so a person box and the keypoints inside it stay
+    consistent. ``pixel_centers=False`` (detection): box edges,
+    x -> W - x, as mmdet flips its boxes, so the box covering pixels
+    [x1, x2) covers exactly their mirror image.
     """
+    right = image_width - 1 if pixel_centers else image_width
     out = np.array(bbox, dtype=np.float32, copy=True)
-    out[..., 0] = image_width - 1 - bbox[..., 2]
-    out[..., 2] = image_width - 1 - bbox[..., 0]
+    out[..., 0] = right - bbox[..., 2]
+    out[..., 2] = right - bbox[..., 0]
     return out
 
 
@@ -80,6 +85,24 @@ def _turn_left(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     correspondence whose first two are ``a``, ``b`` (float32, as given)."""
     d = a - b
     return b + np.array([-d[1], d[0]], dtype=a.dtype)
+
+
+def clip_bbox(bbox: np.ndarray, image_shape: Tuple[int, int]) -> np.ndarray:
+    """Clip xyxy boxes (..., 4) to an image of ``image_shape`` (h, w):
+    x into [0, w], y into [0, h] (box edges)."""
+    h, w = image_shape[:2]
+    out = np.array(bbox, dtype=np.float32, copy=True)
+    out[..., 0::2] = out[..., 0::2].clip(0, w)
+    out[..., 1::2] = out[..., 1::2].clip(0, h)
+    return out
+
+
+def bbox_inside(bbox: np.ndarray, image_shape: Tuple[int, int]) -> np.ndarray:
+    """(...,) bool: the xyxy box overlaps the image of ``image_shape`` (h, w)
+    with positive width and height (a box clipped onto a border is out)."""
+    h, w = image_shape[:2]
+    return ((bbox[..., 0] < w) & (bbox[..., 2] > 0)
+            & (bbox[..., 1] < h) & (bbox[..., 3] > 0))
 
 
 def get_warp_matrix(center: np.ndarray,

@@ -133,3 +133,40 @@ def test_without_a_detector_it_says_so(checkpoint, tmp_path, capsys):
     out = capsys.readouterr().out
     assert 'each frame is one whole-image person box' in out
     assert 'no keypoint scored above --kpt-thr 1e+06 in the image' in out
+
+
+def test_video_with_rtmdet(checkpoint, tmp_path):
+    """--det-config/--det-checkpoint: the RTMDet detector's boxes scored
+    >= --det-score-thr on detection frames."""
+    from rtmpose.apis import RTMDetDetector
+    det_config = osp.join(
+        ROOT, 'configs/rtmdet/person/rtmdet_nano_320-8xb32_coco-person.py')
+    torch.manual_seed(0)
+    det = init_model(det_config)
+    with torch.no_grad():  # scores 0.62 at stride 16, boxes 2 strides wide
+        for conv, bias in zip(det.bbox_head.rtm_cls, (-1.5, 0.5, -0.5)):
+            conv.bias.fill_(bias)
+        for conv in det.bbox_head.rtm_reg:
+            conv.bias.fill_(1.0)
+    det_ckpt = str(tmp_path / 'det.pth')
+    torch.save(dict(state_dict=det.state_dict()), det_ckpt)
+    video = make_synthetic_video(tmp_path / 'src', num_frames=3)
+    pred = _load_demo().main([
+        CONFIG, checkpoint, '--input', video['video'], '--output',
+        str(tmp_path / 'out.mp4'), '--det-config', det_config,
+        '--det-checkpoint', det_ckpt, '--det-score-thr', '0.6',
+        '--det-interval', '2', '--max-frames', '1'
+    ])
+    with open(pred) as f:
+        frame = json.load(f)['frames'][0]
+    boxes, scores = RTMDetDetector(det_config, det_ckpt, score_thr=0.6)(
+        video['frames'][0])
+    assert frame['detected'] and len(boxes) > 0
+    # after pose NMS at most the detected boxes, each one of them
+    got = np.array([inst['bbox'] for inst in frame['instances']])
+    assert 0 < len(got) <= len(boxes)
+    assert np.abs(got[:, None] - boxes[None]).max(-1).min(1).max() < 0.01
+    with pytest.raises(ValueError, match='--det-config'):
+        _load_demo().main([CONFIG, checkpoint, '--input', video['video'],
+                           '--output', str(tmp_path / 'x.mp4'),
+                           '--det-checkpoint', det_ckpt])

@@ -4,7 +4,8 @@ PyTorch eager vs onnxruntime, and the stages of the video pipeline.
 Usage::
 
     python tools/analysis/benchmark.py [--threads 2] \
-        [--only pipeline train forward onnx video vitpose] [--onnx-size m]
+        [--only pipeline train forward onnx video vitpose detector det_video]
+        [--onnx-size m]
 
 Figures are printed as a Markdown table for the README. The pipeline is
 measured in one process on 640x480 JPEGs of the synthetic demo data.
@@ -281,6 +282,145 @@ def bench_video(size: str, threads: int, num_frames: int = 60,
     return rows
 
 
+DET_CONFIGS = {
+    'nano': 'configs/rtmdet/person/rtmdet_nano_320-8xb32_coco-person.py',
+    'm': 'configs/rtmdet/person/rtmdet_m_640-8xb32_coco-person.py',
+}
+# plain BN instead of the configs' SyncBN (same eval-mode computation)
+_DET_BN = {f'model.{part}.norm_cfg': dict(type='BN')
+           for part in ('backbone', 'neck', 'bbox_head')}
+
+
+def _calibrate_norms(model, input_wh) -> None:
+    """Give the BNs of a random-weights model the statistics of random
+    inputs: untrained running stats let activations shrink into subnormal
+    floats, which CPUs process many times slower than trained weights'."""
+    for m in model.modules():
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.momentum = None
+    model.train()
+    with torch.no_grad():
+        for _ in range(2):
+            model(torch.randn(2, 3, input_wh[1], input_wh[0]), None,
+                  mode='tensor')
+    model.eval()
+
+
+def _export_detector(size: str, out_dir: str):
+    """Eval-mode RTMDet-``size`` (random weights, or ``checkpoint``), its
+    ONNX export and an int8 copy (ranges from random images: speed does
+    not depend on them); returns (model, fp32 path, int8 path)."""
+    from rtmpose.apis import init_model
+    from rtmpose.deploy.export_detector import export_detector_onnx
+    from rtmpose.deploy.quantize import quantize_int8
+    model = init_model(osp.join(ROOT, DET_CONFIGS[size]), cfg_options=_DET_BN)
+    _calibrate_norms(model, model.cfg.test_dataloader.dataset.pipeline[1]
+                     ['scale'])
+    path = osp.join(out_dir, f'rtmdet-{size}.onnx')
+    meta = export_detector_onnx(model, path)
+    int8_path = osp.join(out_dir, f'rtmdet-{size}-int8.onnx')
+    w, h = meta['input_size']
+    quantize_int8(
+        path, int8_path,
+        np.random.default_rng(0).integers(0, 256, (8, h, w, 3),
+                                          dtype=np.uint8))
+    return model, path, int8_path
+
+
+def bench_detector(seconds: float, threads: int) -> list:
+    """RTMDet-nano (320) and -m (640) at batch 1: eager PyTorch forward
+    (network only, as the target) and onnxruntime fp32 / int8 (graph:
+    normalisation, network, box decoding)."""
+    from rtmpose.deploy import OnnxDetector
+    rows = []
+    # random weights: keep subnormal floats (which trained weights do not
+    # produce) from dominating the timings
+    torch.set_flush_denormal(True)
+    for size in DET_CONFIGS:
+        model, path, int8_path = _export_detector(
+            size, tempfile.mkdtemp(prefix='rtmpose-det-'))
+        w, h = OnnxDetector(path).input_size
+        x = torch.randn(1, 3, h, w)
+        image = np.random.default_rng(0).integers(0, 256, (1, h, w, 3),
+                                                  dtype=np.uint8)
+
+        def eager():
+            with torch.inference_mode():
+                model(x, None, mode='tensor')
+
+        fns = {'eager PyTorch': eager}
+        for name, file in (('onnxruntime fp32', path),
+                           ('onnxruntime int8', int8_path)):
+            session = OnnxDetector(file, num_threads=threads).session
+            fns[name] = functools.partial(session.run, None,
+                                          {'images': image})
+        for name, sec in _timeit_rounds(fns, seconds).items():
+            rows.append((f'RTMDet-{size} {w}x{h} {name} forward, batch 1 '
+                         '(ms)', 1000 * sec))
+    return rows
+
+
+class _TimedDetectorGTBoxes:
+    """Runs the ONNX detector in full (letterbox, graph, numpy top-k and
+    NMS) for its cost, then returns the video's ground-truth boxes: a
+    random-weights detector finds no people, and the pose stage's cost
+    depends on their number."""
+
+    def __init__(self, detector, gt_detector):
+        self.detector, self.gt = detector, gt_detector
+
+    def __call__(self, img, frame_id=0, name=None):
+        self.detector.detect(img)
+        return self.gt(img, frame_id, name)
+
+
+def bench_det_pose_video(threads: int, pose_sizes='tsm', intervals=(1, 5),
+                         people=(1, 2, 4, 10), num_frames=40) -> list:
+    """Whole video pipeline per frame (PoseInferencer: detection, crops,
+    one batched pose forward, decoding, pose NMS, tracking, One-Euro) with
+    the RTMDet-nano ONNX detector and RTMPose ONNX models (fp32; for
+    RTMPose-m also both int8), detection every frame (K=1) and every 5th
+    (K=5), with 1 to 10 people."""
+    from rtmpose.apis import CocoJsonDetector, PoseInferencer
+    from rtmpose.datasets.synthetic_video import make_synthetic_video
+    from rtmpose.deploy import OnnxDetector
+    tmp = tempfile.mkdtemp(prefix='rtmpose-detpose-')
+    torch.set_flush_denormal(True)
+    _, det_path, det_int8 = _export_detector('nano', tmp)
+    videos = {
+        n: make_synthetic_video(osp.join(tmp, f'people{n}'),
+                                num_frames=num_frames, num_people=n,
+                                image_size=(960, 540))
+        for n in people
+    }
+    rows = []
+    runs = []
+    for size in pose_sizes:
+        _, pose_path, pose_int8 = _export(size, tmp)
+        runs.append((size, 'fp32', det_path, pose_path))
+        if size == 'm':
+            runs.append((size, 'int8', det_int8, pose_int8))
+    for size, precision, det_file, pose_file in runs:
+        detector = OnnxDetector(det_file, num_threads=threads)
+        for n, video in videos.items():
+            for interval in intervals:
+                inferencer = PoseInferencer(
+                    pose_file,
+                    detector=_TimedDetectorGTBoxes(
+                        detector, CocoJsonDetector(video['det_json'])),
+                    det_interval=interval,
+                    smooth=True,
+                    num_threads=threads)
+                list(inferencer(video['video']))  # warm-up pass
+                list(inferencer(video['video']))
+                ms = 1000 * sum(inferencer.timings.values()) / \
+                    inferencer.num_frames
+                rows.append((f'video RTMDet-nano + RTMPose-{size} onnx '
+                             f'{precision}, K={interval}, {n} people '
+                             '(ms/frame)', ms))
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('--threads', type=int, default=2)
@@ -288,7 +428,7 @@ def main():
     parser.add_argument(
         '--only', nargs='+', default=['pipeline', 'train', 'forward'],
         choices=['pipeline', 'train', 'forward', 'onnx', 'video',
-                 'vitpose'])
+                 'vitpose', 'detector', 'det_video'])
     parser.add_argument('--onnx-size', default='m', choices=list('tsml'),
                         help='model of the onnx and video benchmarks')
     parser.add_argument('--vitpose-batch', type=int, default=8,
@@ -315,6 +455,10 @@ def main():
         rows += bench_video(args.onnx_size, args.threads,
                             detector=args.detector,
                             det_weights=args.det_weights)
+    if 'detector' in args.only:
+        rows += bench_detector(args.seconds, args.threads)
+    if 'det_video' in args.only:
+        rows += bench_det_pose_video(args.threads)
     if 'vitpose' in args.only:
         for size in VITPOSE_CONFIGS:
             rows += bench_vitpose(size, args.vitpose_batch, args.seconds)

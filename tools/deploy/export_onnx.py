@@ -1,4 +1,5 @@
-"""Export a top-down pose model to ONNX for ``rtmpose.deploy``.
+"""Export a top-down pose model or an RTMDet detector to ONNX for
+``rtmpose.deploy``.
 
 Usage::
 
@@ -17,6 +18,12 @@ quantized copy (int8 backbone, calibrated on crops of the config's data;
 see rtmpose/deploy/quantize.py); ``tools/test.py CONFIG FILE.onnx`` gives
 either file's AP. Uses torch's TorchScript-based exporter
 (dynamo=False): see rtmpose/deploy/export.py.
+
+A detector config (``configs/rtmdet/...``) exports its network with the box
+decoding; the input ``images`` is one (1, h, w, 3) uint8 BGR letterboxed
+image, and the runtime (``rtmpose.deploy.OnnxDetector``) does the rest of the
+post-processing (top-k, NMS) in numpy. ``--int8`` quantizes its backbone,
+calibrated on letterboxed images of the config's data.
 """
 import argparse
 import os.path as osp
@@ -31,6 +38,7 @@ from rtmpose.apis import init_model  # noqa: E402
 from rtmpose.config_loading import load_config  # noqa: E402
 from rtmpose.deploy.export import (MIN_OPSET, dataset_crops,  # noqa: E402
                                    export_onnx)
+from rtmpose.deploy.export_detector import export_detector_onnx  # noqa: E402
 from rtmpose.deploy.quantize import (CALIBRATION_METHODS,  # noqa: E402
                                      quantize_int8)
 from rtmpose.engine.launch import merge_cfg_options  # noqa: E402
@@ -86,6 +94,8 @@ def main(argv=None):
     cfg = load_config(args.config)
     merge_cfg_options(cfg, args.cfg_options)
     model = init_model(cfg, checkpoint, device='cpu')
+    if hasattr(model, 'bbox_head'):
+        return _export_detector(model, args)
     meta = export_onnx(model,
                        args.output,
                        input_size=args.input_size,
@@ -102,6 +112,27 @@ def main(argv=None):
         print(f'wrote {args.int8}: int8 backbone '
               f'({meta["quantization"]["quantized_nodes"]} nodes), '
               f'calibrated on {len(crops)} {args.calib_split} crops')
+
+
+def _export_detector(model, args) -> None:
+    if args.dynamic_batch or args.input_size or args.with_decode \
+            or args.batch_size != 1:
+        raise ValueError('detectors export at batch 1 and their test '
+                         'pipeline size, decoded: --dynamic-batch, '
+                         '--input-size, --with-decode and --batch-size do '
+                         'not apply')
+    meta = export_detector_onnx(model, args.output, opset=args.opset)
+    w, h = meta['input_size']
+    print(f'wrote {args.output}: input images (1, {h}, {w}, 3) uint8, '
+          f'outputs scores, boxes over {sum(meta["level_sizes"])} priors, '
+          f'opset {args.opset}')
+    if args.int8:
+        images = dataset_crops(model.cfg, args.calib_split, args.calib_num)
+        meta = quantize_int8(args.output, args.int8, images,
+                             args.calib_method)
+        print(f'wrote {args.int8}: int8 backbone '
+              f'({meta["quantization"]["quantized_nodes"]} nodes), '
+              f'calibrated on {len(images)} {args.calib_split} images')
 
 
 if __name__ == '__main__':

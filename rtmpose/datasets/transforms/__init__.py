@@ -4,8 +4,10 @@ from .bbox_transforms import (GetBBoxCenterScale, RandomBBoxTransform,
 from .converting import KeypointConverter
 from .crop_settings import crop_settings
 from .flip import RandomFlip, flip_keypoints
-from .formatting import PackPoseInputs
-from .loading import LoadImage
+from .formatting import PackDetInputs, PackPoseInputs
+from .geometric import Pad, RandomCrop, RandomResize, Resize
+from .loading import LoadAnnotations, LoadImage
+from .mix_img_transforms import CachedMixUp, CachedMosaic
 from .pixel_transforms import (Blur, CoarseDropout, MedianBlur,
                                YOLOXHSVRandomAug)
 from .target import GenerateTarget
@@ -13,8 +15,9 @@ from .topdown_affine import TopdownAffine
 
 __all__ = [
     'KeypointConverter',
-    'Blur', 'CoarseDropout', 'GenerateTarget', 'GetBBoxCenterScale',
-    'LoadImage', 'MedianBlur', 'PackPoseInputs', 'RandomBBoxTransform',
-    'RandomFlip', 'RandomHalfBody', 'TopdownAffine', 'YOLOXHSVRandomAug',
-    'crop_settings', 'flip_keypoints'
+    'Blur', 'CachedMixUp', 'CachedMosaic', 'CoarseDropout', 'GenerateTarget',
+    'GetBBoxCenterScale', 'LoadAnnotations', 'LoadImage', 'MedianBlur',
+    'PackDetInputs', 'PackPoseInputs', 'Pad', 'RandomBBoxTransform',
+    'RandomCrop', 'RandomFlip', 'RandomHalfBody', 'RandomResize', 'Resize',
+    'TopdownAffine', 'YOLOXHSVRandomAug', 'crop_settings', 'flip_keypoints'
 ]

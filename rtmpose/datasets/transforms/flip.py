@@ -24,11 +24,15 @@ def flip_keypoints(keypoints: np.ndarray, keypoints_visible: np.ndarray,
 
 @TRANSFORMS.register_module()
 class RandomFlip(BaseTransform):
-    """Horizontally flip ``img``, ``bbox``, ``bbox_center``, ``keypoints``
-    and ``keypoints_visible`` with probability ``prob``.
+    """Horizontally flip ``img`` and its annotations with probability
+    ``prob``: one transform for pose and detection pipelines.
 
-    Sets ``flip`` (bool) and ``flip_direction`` (str or None). Keypoint ids
-    are swapped with ``flip_indices`` from the dataset metainfo.
+    Pose: ``bbox``, ``bbox_center``, ``keypoints`` and ``keypoints_visible``
+    (pixel centers, x -> W - 1 - x; keypoint ids swapped with the
+    metainfo's ``flip_indices``). Detection: ``gt_bboxes`` (N, 4) xyxy box
+    edges, x -> W - x, as mmdet's ``RandomFlip`` (so a box stays on the
+    pixels it covers). Sets ``flip`` (bool) and ``flip_direction`` (str or
+    None).
     """
 
     def __init__(self, prob: float = 0.5, direction: str = 'horizontal'):
@@ -49,6 +53,9 @@ class RandomFlip(BaseTransform):
         results['img'] = cv2.flip(results['img'], 1)
         if results.get('bbox') is not None:
             results['bbox'] = flip_bbox(results['bbox'], width)
+        if results.get('gt_bboxes') is not None:
+            results['gt_bboxes'] = flip_bbox(
+                results['gt_bboxes'], width, pixel_centers=False)
         if results.get('bbox_center') is not None:
             center = results['bbox_center'].copy()
             center[..., 0] = (width - 1) - center[..., 0]

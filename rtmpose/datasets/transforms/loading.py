@@ -1,4 +1,5 @@
-"""Image decoding, the first step of every pipeline."""
+"""Loading: image decoding (the first step of every pipeline) and
+detection annotations."""
 import logging
 from typing import Optional, Set
 
@@ -102,3 +103,45 @@ class LoadImage(BaseTransform):
                 f'imdecode_backend={self.imdecode_backend!r}, '
                 f'backend_args={self.backend_args}, '
                 f'size_mismatch={self.size_mismatch!r})')
+
+
+@TRANSFORMS.register_module()
+class LoadAnnotations(BaseTransform):
+    """Detection targets from ``results['instances']`` (a list of dicts with
+    ``bbox`` xyxy pixels, ``bbox_label`` and ``ignore_flag``, as
+    ``CocoDetDataset`` parses them) into arrays:
+
+    - ``gt_bboxes`` (N, 4) float32 xyxy pixels,
+    - ``gt_bboxes_labels`` (N,) int64,
+    - ``gt_ignore_flags`` (N,) bool (COCO crowd boxes: no training target).
+
+    Args:
+        with_bbox: load ``gt_bboxes`` and ``gt_ignore_flags``.
+        with_label: load ``gt_bboxes_labels``.
+    """
+
+    def __init__(self, with_bbox: bool = True, with_label: bool = True):
+        self.with_bbox = with_bbox
+        self.with_label = with_label
+
+    def transform(self, results: dict) -> dict:
+        instances = results.get('instances')
+        if instances is None:
+            raise KeyError("LoadAnnotations needs 'instances' in the results "
+                           '(a detection dataset), got keys '
+                           f'{sorted(results)}')
+        if self.with_bbox:
+            results['gt_bboxes'] = np.array(
+                [inst['bbox'] for inst in instances],
+                dtype=np.float32).reshape(-1, 4)
+            results['gt_ignore_flags'] = np.array(
+                [bool(inst.get('ignore_flag', 0)) for inst in instances],
+                dtype=bool)
+        if self.with_label:
+            results['gt_bboxes_labels'] = np.array(
+                [inst['bbox_label'] for inst in instances], dtype=np.int64)
+        return results
+
+    def __repr__(self) -> str:
+        return (f'{type(self).__name__}(with_bbox={self.with_bbox}, '
+                f'with_label={self.with_label})')

@@ -1,8 +1,9 @@
+from .coco_det_metric import CocoDetMetric
 from .coco_metric import CocoMetric
 from .coco_wholebody_metric import CocoWholeBodyMetric
 from .keypoint_2d_metrics import AUC, EPE, MpiiPCKAccuracy, PCKAccuracy
 
 __all__ = [
-    'CocoMetric', 'CocoWholeBodyMetric', 'AUC', 'EPE', 'MpiiPCKAccuracy',
+    'CocoDetMetric', 'CocoMetric', 'CocoWholeBodyMetric', 'AUC', 'EPE', 'MpiiPCKAccuracy',
     'PCKAccuracy'
 ]

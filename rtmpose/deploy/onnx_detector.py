@@ -1,0 +1,91 @@
+"""Run an exported detector with onnxruntime (no torch)."""
+import os.path as osp
+from typing import Optional, Sequence, Tuple
+
+import numpy as np
+
+from .det_postprocess import postprocess_detections
+from .metadata import DET_INPUT_NAME, METADATA_KEY, parse_metadata
+from .preprocess import letterbox
+
+
+class OnnxDetector:
+    """Image -> boxes of an exported RTMDet (``tools/deploy/export_onnx.py``
+    on a detector config).
+
+    Stages: :meth:`preprocess` (letterbox), :meth:`forward` (onnxruntime),
+    :meth:`postprocess` (per-level top-k, rescale, NMS, in numpy);
+    ``detector(img, frame_id, name)`` runs all three and keeps the boxes
+    scored >= ``score_thr``: a detector for :class:`PoseInferencer` and
+    :class:`~rtmpose.deploy.OnnxTopdownPipeline`.
+
+    Args:
+        onnx_file: the exported detector.
+        score_thr: boxes scored below it are dropped (after the model's own
+            post-processing, whose threshold is in the metadata).
+        num_threads: onnxruntime intra-op threads.
+        providers: onnxruntime execution providers.
+    """
+
+    def __init__(self,
+                 onnx_file: str,
+                 score_thr: float = 0.5,
+                 num_threads: Optional[int] = None,
+                 providers: Sequence[str] = ('CPUExecutionProvider', )):
+        import onnxruntime as ort
+
+        if not osp.isfile(onnx_file):
+            raise FileNotFoundError(f'ONNX detector {onnx_file} not found')
+        options = ort.SessionOptions()
+        if num_threads is not None:
+            options.intra_op_num_threads = num_threads
+            options.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(onnx_file, options,
+                                            providers=list(providers))
+        custom = self.session.get_modelmeta().custom_metadata_map
+        if METADATA_KEY not in custom:
+            raise KeyError(f'{onnx_file} has no {METADATA_KEY!r} metadata; '
+                           'export it with tools/deploy/export_onnx.py')
+        self.meta = parse_metadata(custom[METADATA_KEY], onnx_file)
+        if self.meta.get('task') != 'detection':
+            raise ValueError(f'{onnx_file} is not an exported detector '
+                             f'(task {self.meta.get("task", "pose")!r})')
+        self.input_size = tuple(self.meta['input_size'])
+        self.score_thr = score_thr
+
+    def preprocess(self, img: np.ndarray
+                   ) -> Tuple[np.ndarray, Tuple[Tuple[float, float], tuple]]:
+        """(H, W, 3) BGR image -> (1, h, w, 3) uint8 input and (scale
+        factor (w, h), original shape (H, W))."""
+        if img.ndim != 3 or img.shape[2] != 3:
+            raise ValueError('OnnxDetector: img must be (H, W, 3) BGR, got '
+                             f'shape {img.shape}')
+        if img.dtype != np.uint8:
+            img = np.clip(img, 0, 255).astype(np.uint8)
+        padded, factor = letterbox(img, self.input_size,
+                                   self.meta['pad_val'])
+        return padded[None], (factor, img.shape[:2])
+
+    def forward(self, inputs: np.ndarray) -> list:
+        """(1, h, w, 3) uint8 -> [scores (1, A, C), boxes (1, A, 4)]."""
+        return self.session.run(None, {DET_INPUT_NAME: inputs})
+
+    def postprocess(self, outputs: list, info) -> Tuple[np.ndarray, ...]:
+        """-> bboxes (K, 4) xyxy image pixels, scores (K,), labels (K,)."""
+        factor, ori_shape = info
+        return postprocess_detections(outputs[0][0], outputs[1][0],
+                                      self.meta['level_sizes'], factor,
+                                      ori_shape, self.meta['postprocess'])
+
+    def detect(self, img: np.ndarray) -> Tuple[np.ndarray, ...]:
+        """All detections of ``img``: bboxes, scores, labels."""
+        inputs, info = self.preprocess(img)
+        return self.postprocess(self.forward(inputs), info)
+
+    def __call__(self,
+                 img: np.ndarray,
+                 frame_id: int = 0,
+                 name: Optional[str] = None) -> Tuple[np.ndarray, np.ndarray]:
+        bboxes, scores, _ = self.detect(img)
+        keep = scores >= self.score_thr
+        return bboxes[keep], scores[keep]

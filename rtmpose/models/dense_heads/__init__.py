@@ -1,0 +1,3 @@
+from .rtmdet_head import RTMDetSepBNHead
+
+__all__ = ['RTMDetSepBNHead']

@@ -1,0 +1,3 @@
+from .cspnext_pafpn import CSPNeXtPAFPN
+
+__all__ = ['CSPNeXtPAFPN']
