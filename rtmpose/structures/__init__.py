@@ -15,7 +15,7 @@ from .bbox import (DEFAULT_BBOX_PADDING, bbox_cs2xyxy, bbox_inside,
 _LAZY = {
     'PoseDataSample': 'rtmpose.structures.pose_data_sample',
     'DetDataSample': 'rtmpose.structures.det_data_sample',
-    'bbox_overlaps': 'rtmpose.structures.bbox_overlaps',
+    'bbox_overlaps': 'rtmpose.structures.bbox_iou',
     'nms': 'rtmpose.structures.bbox_nms',
     'batched_nms': 'rtmpose.structures.bbox_nms',
 }

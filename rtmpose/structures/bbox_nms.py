@@ -7,7 +7,7 @@ from typing import Tuple
 import torch
 from torch import Tensor
 
-from .bbox_overlaps import bbox_overlaps
+from .bbox_iou import bbox_overlaps
 
 
 def nms(bboxes: Tensor, scores: Tensor, iou_threshold: float,

@@ -5,7 +5,7 @@ import torch.nn as nn
 from torch import Tensor
 
 from rtmpose.registry import MODELS
-from rtmpose.structures.bbox_overlaps import bbox_overlaps
+from rtmpose.structures.bbox_iou import bbox_overlaps
 from .reduction import weight_reduce_loss
 
 

@@ -7,7 +7,7 @@ from mmengine.structures import InstanceData
 from torch import Tensor
 
 from rtmpose.registry import TASK_UTILS
-from rtmpose.structures.bbox_overlaps import bbox_overlaps
+from rtmpose.structures.bbox_iou import bbox_overlaps
 from .assign_result import AssignResult
 
 # added to IoUs before the log of the IoU cost
