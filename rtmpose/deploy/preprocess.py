@@ -5,8 +5,9 @@ The test pipelines (``GetBBoxCenterScale(padding)`` + ``TopdownAffine(
 input_size, use_udp)``; the detector's ``Resize(keep_ratio=True)`` +
 ``Pad``) with the same geometry (``rtmpose.structures.bbox``), so an
 exported model sees the inputs it was trained on. Free of torch and
-mmengine: it runs where only onnxruntime is. The keep-ratio size rule
-(:func:`rescale_size`) lives here and the training ``Resize`` imports it.
+mmengine: it runs where only onnxruntime is. The keep-ratio size rule is
+:func:`rtmpose.structures.bbox.rescale_size`, shared with the training
+``Resize``.
 """
 from typing import Tuple
 
@@ -14,7 +15,8 @@ import cv2
 import numpy as np
 
 from rtmpose.structures.bbox import (DEFAULT_BBOX_PADDING, bbox_xyxy2cs,
-                                     fix_aspect_ratio, get_warp_matrix)
+                                     fix_aspect_ratio, get_warp_matrix,
+                                     rescale_size)
 
 
 def crop_persons(
@@ -45,17 +47,6 @@ def crop_persons(
         mat = get_warp_matrix(center, scale, 0., (w, h), use_udp)
         crops[i] = cv2.warpAffine(img, mat, (w, h), flags=cv2.INTER_LINEAR)
     return crops, centers, scales
-
-
-def rescale_size(size_wh: Tuple[int, int],
-                 scale_wh: Tuple[int, int]) -> Tuple[Tuple[int, int], float]:
-    """Largest keep-ratio size of an image of ``size_wh`` that fits
-    ``scale_wh``: its long side within max(scale) and its short side within
-    min(scale) (mmcv's ``rescale_size``). Returns ((w, h), factor); sides
-    round half up."""
-    w, h = size_wh
-    factor = min(max(scale_wh) / max(h, w), min(scale_wh) / min(h, w))
-    return (int(w * factor + 0.5), int(h * factor + 0.5)), factor
 
 
 def letterbox(img: np.ndarray, input_size: Tuple[int, int],

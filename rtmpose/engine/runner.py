@@ -162,10 +162,28 @@ class PoseRunner(Runner):
                 if isinstance(hook, (InterruptCheckpointHook,
                                      NonFiniteLossHook)):
                     hook.release()
-            # Idle persistent workers would otherwise hold the exit (also
-            # after an interrupt) for seconds.
-            if isinstance(self._train_loop, BaseLoop):
-                reset_persistent_workers(self._train_loop.dataloader)
+            self._shut_down_workers()
+
+    def val(self) -> dict:
+        try:
+            return super().val()
+        finally:
+            self._shut_down_workers()
+
+    def test(self) -> dict:
+        try:
+            return super().test()
+        finally:
+            self._shut_down_workers()
+
+    def _shut_down_workers(self) -> None:
+        """Stop the persistent workers of every loop's loader. Idle ones
+        would otherwise hold the exit, and since they ignore SIGTERM
+        (:class:`WorkerSignalGuard`), multiprocessing's exit handler, which
+        terminates and joins them, would wait for them forever."""
+        for loop in (self._train_loop, self._val_loop, self._test_loop):
+            if isinstance(loop, BaseLoop):
+                reset_persistent_workers(loop.dataloader)
 
     def wrap_model(self, model_wrapper_cfg: Optional[dict],
                    model: nn.Module) -> nn.Module:

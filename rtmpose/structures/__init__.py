@@ -10,7 +10,7 @@ import importlib
 from .bbox import (DEFAULT_BBOX_PADDING, bbox_cs2xyxy, bbox_inside,
                    bbox_xywh2xyxy, bbox_xyxy2cs, bbox_xyxy2xywh, clip_bbox,
                    fix_aspect_ratio, flip_bbox, get_warp_matrix,
-                   input_to_image)
+                   input_to_image, rescale_size)
 
 _LAZY = {
     'PoseDataSample': 'rtmpose.structures.pose_data_sample',
@@ -31,5 +31,5 @@ __all__ = [
     'DEFAULT_BBOX_PADDING', 'PoseDataSample', 'DetDataSample',
     'bbox_cs2xyxy', 'bbox_inside', 'bbox_xywh2xyxy', 'bbox_xyxy2cs',
     'bbox_xyxy2xywh', 'clip_bbox', 'fix_aspect_ratio', 'flip_bbox',
-    'get_warp_matrix', 'input_to_image', 'bbox_overlaps', 'nms', 'batched_nms'
+    'get_warp_matrix', 'input_to_image', 'rescale_size', 'bbox_overlaps', 'nms', 'batched_nms'
 ]

@@ -180,3 +180,14 @@ def input_to_image(keypoints: np.ndarray, center: np.ndarray,
     if use_udp:
         return (keypoints - (size - 1) / 2) * scale / (size - 1) + center
     return keypoints * scale / size + center - scale / 2
+
+
+def rescale_size(size_wh: Tuple[int, int],
+                 scale_wh: Tuple[int, int]) -> Tuple[Tuple[int, int], float]:
+    """Largest keep-ratio size of an image of ``size_wh`` that fits
+    ``scale_wh``: its long side within max(scale) and its short side within
+    min(scale) (mmcv's ``rescale_size``). Returns ((w, h), factor); sides
+    round half up."""
+    w, h = size_wh
+    factor = min(max(scale_wh) / max(h, w), min(scale_wh) / min(h, w))
+    return (int(w * factor + 0.5), int(h * factor + 0.5)), factor

@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 from mmcv.transforms import BaseTransform
 
-from rtmpose.deploy.preprocess import rescale_size
+from rtmpose.structures.bbox import rescale_size
 from rtmpose.registry import TRANSFORMS
 from rtmpose.structures import bbox_inside, clip_bbox
 
