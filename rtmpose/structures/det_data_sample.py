@@ -1,6 +1,8 @@
 """The per-image record that flows from ``PackDetInputs`` to the metric."""
 from mmengine.structures import BaseDataElement, InstanceData
 
+from .data_field import data_field
+
 
 class DetDataSample(BaseDataElement):
     """Annotations and predictions of one detection sample (one image).
@@ -22,38 +24,6 @@ class DetDataSample(BaseDataElement):
     ``batch_input_shape`` (h, w).
     """
 
-    @property
-    def gt_instances(self) -> InstanceData:
-        return self._gt_instances
-
-    @gt_instances.setter
-    def gt_instances(self, value: InstanceData):
-        self.set_field(value, '_gt_instances', dtype=InstanceData)
-
-    @gt_instances.deleter
-    def gt_instances(self):
-        del self._gt_instances
-
-    @property
-    def ignored_instances(self) -> InstanceData:
-        return self._ignored_instances
-
-    @ignored_instances.setter
-    def ignored_instances(self, value: InstanceData):
-        self.set_field(value, '_ignored_instances', dtype=InstanceData)
-
-    @ignored_instances.deleter
-    def ignored_instances(self):
-        del self._ignored_instances
-
-    @property
-    def pred_instances(self) -> InstanceData:
-        return self._pred_instances
-
-    @pred_instances.setter
-    def pred_instances(self, value: InstanceData):
-        self.set_field(value, '_pred_instances', dtype=InstanceData)
-
-    @pred_instances.deleter
-    def pred_instances(self):
-        del self._pred_instances
+    gt_instances = data_field('gt_instances', InstanceData)
+    ignored_instances = data_field('ignored_instances', InstanceData)
+    pred_instances = data_field('pred_instances', InstanceData)

@@ -1,6 +1,8 @@
 """The per-sample record that flows from ``PackPoseInputs`` to the metric."""
 from mmengine.structures import BaseDataElement, InstanceData, PixelData
 
+from .data_field import data_field
+
 
 class PoseDataSample(BaseDataElement):
     """Annotations and predictions of one top-down sample (one person crop).
@@ -23,62 +25,8 @@ class PoseDataSample(BaseDataElement):
     ``input_scale`` (2,) pixels, ``flip_indices``, ``category_id`` ...
     """
 
-    @property
-    def gt_instances(self) -> InstanceData:
-        return self._gt_instances
-
-    @gt_instances.setter
-    def gt_instances(self, value: InstanceData):
-        self.set_field(value, '_gt_instances', dtype=InstanceData)
-
-    @gt_instances.deleter
-    def gt_instances(self):
-        del self._gt_instances
-
-    @property
-    def gt_instance_labels(self) -> InstanceData:
-        return self._gt_instance_labels
-
-    @gt_instance_labels.setter
-    def gt_instance_labels(self, value: InstanceData):
-        self.set_field(value, '_gt_instance_labels', dtype=InstanceData)
-
-    @gt_instance_labels.deleter
-    def gt_instance_labels(self):
-        del self._gt_instance_labels
-
-    @property
-    def gt_fields(self) -> PixelData:
-        return self._gt_fields
-
-    @gt_fields.setter
-    def gt_fields(self, value: PixelData):
-        self.set_field(value, '_gt_fields', dtype=PixelData)
-
-    @gt_fields.deleter
-    def gt_fields(self):
-        del self._gt_fields
-
-    @property
-    def pred_instances(self) -> InstanceData:
-        return self._pred_instances
-
-    @pred_instances.setter
-    def pred_instances(self, value: InstanceData):
-        self.set_field(value, '_pred_instances', dtype=InstanceData)
-
-    @pred_instances.deleter
-    def pred_instances(self):
-        del self._pred_instances
-
-    @property
-    def pred_fields(self) -> PixelData:
-        return self._pred_fields
-
-    @pred_fields.setter
-    def pred_fields(self, value: PixelData):
-        self.set_field(value, '_pred_fields', dtype=PixelData)
-
-    @pred_fields.deleter
-    def pred_fields(self):
-        del self._pred_fields
+    gt_instances = data_field('gt_instances', InstanceData)
+    gt_instance_labels = data_field('gt_instance_labels', InstanceData)
+    gt_fields = data_field('gt_fields', PixelData)
+    pred_instances = data_field('pred_instances', InstanceData)
+    pred_fields = data_field('pred_fields', PixelData)
