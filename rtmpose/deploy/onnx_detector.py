@@ -1,12 +1,12 @@
 """Run an exported detector with onnxruntime (no torch)."""
-import os.path as osp
 from typing import Optional, Sequence, Tuple
 
 import numpy as np
 
 from .det_postprocess import postprocess_detections
-from .metadata import DET_INPUT_NAME, METADATA_KEY, parse_metadata
+from .metadata import DET_INPUT_NAME
 from .preprocess import letterbox
+from .session import open_session
 
 
 class OnnxDetector:
@@ -32,21 +32,8 @@ class OnnxDetector:
                  score_thr: float = 0.5,
                  num_threads: Optional[int] = None,
                  providers: Sequence[str] = ('CPUExecutionProvider', )):
-        import onnxruntime as ort
-
-        if not osp.isfile(onnx_file):
-            raise FileNotFoundError(f'ONNX detector {onnx_file} not found')
-        options = ort.SessionOptions()
-        if num_threads is not None:
-            options.intra_op_num_threads = num_threads
-            options.inter_op_num_threads = 1
-        self.session = ort.InferenceSession(onnx_file, options,
-                                            providers=list(providers))
-        custom = self.session.get_modelmeta().custom_metadata_map
-        if METADATA_KEY not in custom:
-            raise KeyError(f'{onnx_file} has no {METADATA_KEY!r} metadata; '
-                           'export it with tools/deploy/export_onnx.py')
-        self.meta = parse_metadata(custom[METADATA_KEY], onnx_file)
+        self.session, self.meta = open_session(onnx_file, 'ONNX detector',
+                                               num_threads, providers)
         if self.meta.get('task') != 'detection':
             raise ValueError(f'{onnx_file} is not an exported detector '
                              f'(task {self.meta.get("task", "pose")!r})')

@@ -1,13 +1,13 @@
 """Run an exported top-down pose model with onnxruntime (no torch)."""
-import os.path as osp
 from typing import Optional, Sequence, Tuple
 
 import numpy as np
 
 from rtmpose.structures.bbox import input_to_image
-from .metadata import INPUT_NAME, METADATA_KEY, parse_metadata
+from .metadata import INPUT_NAME
 from .postprocess import decode_outputs
 from .preprocess import crop_persons
+from .session import open_session
 
 
 class OnnxPoseEstimator:
@@ -27,22 +27,8 @@ class OnnxPoseEstimator:
                  onnx_file: str,
                  num_threads: Optional[int] = None,
                  providers: Sequence[str] = ('CPUExecutionProvider', )):
-        import onnxruntime as ort  # lazily: preprocess/postprocess need not
-
-        if not osp.isfile(onnx_file):
-            raise FileNotFoundError(f'ONNX model {onnx_file} not found')
-        options = ort.SessionOptions()
-        if num_threads is not None:
-            options.intra_op_num_threads = num_threads
-            options.inter_op_num_threads = 1
-        self.session = ort.InferenceSession(onnx_file,
-                                            options,
-                                            providers=list(providers))
-        custom = self.session.get_modelmeta().custom_metadata_map
-        if METADATA_KEY not in custom:
-            raise KeyError(f'{onnx_file} has no {METADATA_KEY!r} metadata; '
-                           'export it with tools/deploy/export_onnx.py')
-        self.meta = parse_metadata(custom[METADATA_KEY], onnx_file)
+        self.session, self.meta = open_session(onnx_file, 'ONNX model',
+                                               num_threads, providers)
         self.input_size = tuple(self.meta['input_size'])
         shape = self.session.get_inputs()[0].shape
         # a fixed batch dim (int) means one forward per crop
