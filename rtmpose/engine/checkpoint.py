@@ -82,7 +82,7 @@ def load_checkpoint_file(filename: str,
 
 
 def _reason(err: Exception) -> str:
-    """torch's error without its advice to load with weights_only=False."""
+    """torch's error without its advice to turn weights-only loading off."""
     text = str(err)
     marker = 'WeightsUnpickler error: '
     if marker in text:
