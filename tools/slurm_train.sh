@@ -3,8 +3,8 @@
 # One task per GPU through srun; GPUS (default 8) may span nodes of
 # GPUS_PER_NODE (default min(GPUS, 8)). Environment: CPUS_PER_TASK (default
 # 5), SRUN_ARGS (extra srun options), MASTER_PORT (default 29500).
-# A Slurm time limit or preemption sends SIGTERM: PoseRunner's
-# InterruptCheckpointHook saves iter_N.pth, and the same command with
+# A Slurm time limit or preemption sends SIGTERM: the InterruptCheckpointHook
+# of default_runtime.py saves iter_N.pth, and the same command with
 # --resume continues from it.
 set -euo pipefail
 if [ $# -lt 4 ]; then

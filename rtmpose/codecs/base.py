@@ -7,6 +7,7 @@ from typing import Callable, Dict, Optional, Sequence, Tuple
 import numpy as np
 
 from .heatmap_decoding import decode_heatmaps
+from .heatmap_encoding import check_keypoints
 from .simcc_decoding import decode_simcc
 
 # output kind -> decoding function(*outputs, **decode_args): keypoints
@@ -87,6 +88,25 @@ class BaseHeatmapCodec(BaseKeypointCodec):
 
     kind = 'heatmaps'
     scale_factor: np.ndarray
+    label_mapping_table = dict(keypoint_weights='keypoint_weights')
+    field_mapping_table = dict(heatmaps='heatmaps')
+
+    def encode(self,
+               keypoints: np.ndarray,
+               keypoints_visible: Optional[np.ndarray] = None) -> dict:
+        """Keypoints (N, K, 2) input pixels, visibility (N, K) -> heatmaps
+        and keypoint_weights (see the codec's docstring)."""
+        keypoints, keypoints_visible = check_keypoints(
+            keypoints, keypoints_visible, type(self).__name__)
+        heatmaps, weights = self._heatmaps(keypoints / self.scale_factor,
+                                           keypoints_visible)
+        return dict(heatmaps=heatmaps, keypoint_weights=weights)
+
+    @abstractmethod
+    def _heatmaps(self, keypoints: np.ndarray, keypoints_visible: np.ndarray
+                  ) -> Tuple[np.ndarray, np.ndarray]:
+        """(N, K, 2) heatmap pixels, (N, K) visibility -> heatmaps
+        (C, H, W) and keypoint_weights (N, K), float32."""
 
     def argmax_scale(self) -> Tuple[float, float]:
         return tuple(float(v) for v in self.scale_factor)

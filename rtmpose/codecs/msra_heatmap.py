@@ -1,13 +1,13 @@
 """Gaussian heatmaps of SimpleBaseline (Xiao et al., ECCV 2018), optionally
 unbiased with DARK decoding (Zhang et al., CVPR 2020)."""
-from typing import Optional, Tuple
+from typing import Tuple
 
 import numpy as np
 
 from rtmpose.registry import KEYPOINT_CODECS
 from .arguments import positive_int, positive_number, size_pair
 from .base import BaseHeatmapCodec
-from .heatmap_encoding import check_keypoints, gaussian_heatmaps
+from .heatmap_encoding import gaussian_heatmaps
 
 
 @KEYPOINT_CODECS.register_module()
@@ -39,9 +39,6 @@ class MSRAHeatmap(BaseHeatmapCodec):
             :func:`~rtmpose.codecs.heatmap_encoding.gaussian_heatmaps`).
     """
 
-    label_mapping_table = dict(keypoint_weights='keypoint_weights')
-    field_mapping_table = dict(heatmaps='heatmaps')
-
     def __init__(self,
                  input_size: Tuple[int, int],
                  heatmap_size: Tuple[int, int],
@@ -59,21 +56,15 @@ class MSRAHeatmap(BaseHeatmapCodec):
         self.scale_factor = (np.asarray(self.input_size, np.float32) /
                              np.asarray(self.heatmap_size, np.float32))
 
-    def encode(self,
-               keypoints: np.ndarray,
-               keypoints_visible: Optional[np.ndarray] = None) -> dict:
-        """Keypoints (N, K, 2) input pixels, visibility (N, K) -> heatmaps
-        and keypoint_weights (see class docstring)."""
-        keypoints, keypoints_visible = check_keypoints(
-            keypoints, keypoints_visible, type(self).__name__)
-        heatmaps, weights = gaussian_heatmaps(
-            keypoints / self.scale_factor,
+    def _heatmaps(self, keypoints: np.ndarray, keypoints_visible: np.ndarray
+                  ) -> Tuple[np.ndarray, np.ndarray]:
+        return gaussian_heatmaps(
+            keypoints,
             keypoints_visible,
             self.heatmap_size,
             self.sigma,
             round_centre=not self.unbiased,
             truncate=not self.unbiased)
-        return dict(heatmaps=heatmaps, keypoint_weights=weights)
 
     def decode_args(self) -> dict:
         """Keyword arguments of :func:`decode_heatmaps` for this codec

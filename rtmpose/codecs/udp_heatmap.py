@@ -1,14 +1,14 @@
 """Heatmaps of Unbiased Data Processing (Huang et al., "The Devil is in the
 Details: Delving into Unbiased Data Processing for Human Pose Estimation",
 CVPR 2020)."""
-from typing import Optional, Tuple
+from typing import Tuple
 
 import numpy as np
 
 from rtmpose.registry import KEYPOINT_CODECS
 from .arguments import positive_int, positive_number, size_pair
 from .base import BaseHeatmapCodec
-from .heatmap_encoding import check_keypoints, gaussian_heatmaps
+from .heatmap_encoding import gaussian_heatmaps
 
 
 @KEYPOINT_CODECS.register_module()
@@ -55,9 +55,6 @@ class UDPHeatmap(BaseHeatmapCodec):
             gaussian_heatmaps`).
     """
 
-    label_mapping_table = dict(keypoint_weights='keypoint_weights')
-    field_mapping_table = dict(heatmaps='heatmaps')
-
     def __init__(self,
                  input_size: Tuple[int, int],
                  heatmap_size: Tuple[int, int],
@@ -88,26 +85,17 @@ class UDPHeatmap(BaseHeatmapCodec):
         # disk radius of 'combined', heatmap pixels
         self.radius = self.radius_factor * max(self.heatmap_size)
 
-    def encode(self,
-               keypoints: np.ndarray,
-               keypoints_visible: Optional[np.ndarray] = None) -> dict:
-        """Keypoints (N, K, 2) input pixels, visibility (N, K) -> heatmaps
-        and keypoint_weights (see class docstring)."""
-        keypoints, keypoints_visible = check_keypoints(
-            keypoints, keypoints_visible, type(self).__name__)
-        keypoints = keypoints / self.scale_factor
-        if self.heatmap_type == 'gaussian':
-            heatmaps, weights = gaussian_heatmaps(
-                keypoints,
-                keypoints_visible,
-                self.heatmap_size,
-                self.sigma,
-                round_centre=False,
-                truncate=True)
-        else:
-            heatmaps, weights = self._combined_maps(keypoints,
-                                                    keypoints_visible)
-        return dict(heatmaps=heatmaps, keypoint_weights=weights)
+    def _heatmaps(self, keypoints: np.ndarray, keypoints_visible: np.ndarray
+                  ) -> Tuple[np.ndarray, np.ndarray]:
+        if self.heatmap_type == 'combined':
+            return self._combined_maps(keypoints, keypoints_visible)
+        return gaussian_heatmaps(
+            keypoints,
+            keypoints_visible,
+            self.heatmap_size,
+            self.sigma,
+            round_centre=False,
+            truncate=True)
 
     def _combined_maps(self, keypoints: np.ndarray,
                        keypoints_visible: np.ndarray

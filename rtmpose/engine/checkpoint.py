@@ -19,7 +19,6 @@ import numpy as np
 import torch
 from mmengine.fileio import LocalBackend, register_backend
 from mmengine.logging import print_log
-from mmengine.runner.checkpoint import CheckpointLoader
 from torch import nn
 
 from rtmpose.fileio import atomic_write
@@ -279,11 +278,19 @@ class AtomicLocalBackend(LocalBackend):
         atomic_write(str(filepath), obj, encoding)
 
 
-def install() -> None:
-    """Route mmengine's checkpoint reads through the safe loader and its
-    local writes through the atomic backend (idempotent)."""
-    CheckpointLoader.register_scheme(
-        prefixes='', loader=load_checkpoint, force=True)
-    CheckpointLoader.register_scheme(
-        prefixes=('http://', 'https://'), loader=_load_from_url, force=True)
-    register_backend('local', AtomicLocalBackend, force=True, prefixes='')
+# A backend of its own name: mmengine's 'local' backend stays as it is for
+# everything else in the process.
+ATOMIC_BACKEND = 'atomic_local'
+register_backend(ATOMIC_BACKEND, AtomicLocalBackend)
+
+
+def atomic_backend_args(out_dir: str,
+                        backend_args: Optional[dict] = None
+                        ) -> Optional[dict]:
+    """``backend_args`` that write to the local folder ``out_dir``
+    atomically; other backends (``s3://``, petrel, ...) are returned as
+    given."""
+    backend = (backend_args or {}).get('backend', 'local')
+    if '://' in str(out_dir) or backend not in ('local', ATOMIC_BACKEND):
+        return backend_args
+    return dict(backend_args or {}, backend=ATOMIC_BACKEND)

@@ -201,19 +201,27 @@ def train_parser() -> argparse.ArgumentParser:
 def run_train(argv: Optional[List[str]] = None):
     """``tools/train.py`` / ``rtmpose train``: train, return the model."""
     args = parse_cli(train_parser(), argv)
+    cfg = _cfg_from_cli(
+        args,
+        resume=args.resume,
+        amp=args.amp,
+        auto_scale_lr=args.auto_scale_lr,
+        tensorboard=args.tensorboard)
+    return build_runner(cfg).train()
+
+
+def _cfg_from_cli(args: argparse.Namespace, **options) -> Config:
+    """Set the thread count and load the config with the options that the
+    train and test tools share, plus ``options`` (see :func:`prepare_cfg`)."""
     set_threads(args.threads)
-    cfg = prepare_cfg(
+    return prepare_cfg(
         load_config(args.config),
         config_path=args.config,
         work_dir=args.work_dir,
         cfg_options=args.cfg_options,
         launcher=args.launcher,
-        resume=args.resume,
-        amp=args.amp,
-        auto_scale_lr=args.auto_scale_lr,
         verbose=args.verbose,
-        tensorboard=args.tensorboard)
-    return build_runner(cfg).train()
+        **options)
 
 
 def test_parser() -> argparse.ArgumentParser:
@@ -314,15 +322,7 @@ def run_test(argv: Optional[List[str]] = None) -> dict:
         parser.error('--det-config and --det-checkpoint go together')
     if (args.dump_det or args.compare_gt_boxes) and not args.det_config:
         parser.error('--dump-det and --compare-gt-boxes need --det-config')
-    set_threads(args.threads)
-    cfg = prepare_cfg(
-        load_config(args.config),
-        config_path=args.config,
-        work_dir=args.work_dir,
-        cfg_options=args.cfg_options,
-        launcher=args.launcher,
-        load_from=args.checkpoint,
-        verbose=args.verbose)
+    cfg = _cfg_from_cli(args, load_from=args.checkpoint)
     if args.dump:
         if not args.dump.endswith('.json'):
             raise ValueError(f'--dump must name a .json file, got {args.dump}')

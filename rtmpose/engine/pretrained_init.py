@@ -30,7 +30,6 @@ class PretrainedInit:
         self.strict = strict
 
     def __call__(self, module: nn.Module) -> None:
-        ckpt_io.install()
         loaded = ckpt_io.load_checkpoint(self.checkpoint, self.map_location)
         state_dict = ckpt_io.revise_state_dict(
             ckpt_io.get_state_dict(loaded), prefix=self.prefix)

@@ -113,8 +113,9 @@ def _install_skipper(dataloader) -> Optional[SkippingSampler]:
 @LOOPS.register_module()
 class ResumableEpochBasedTrainLoop(EpochBasedTrainLoop):
     """``EpochBasedTrainLoop`` that continues a resumed epoch at the batch
-    after the checkpoint (see the module docstring). ``PoseRunner`` uses it
-    for ``train_cfg = dict(by_epoch=True, ...)``.
+    after the checkpoint (see the module docstring). ``default_runtime.py``
+    declares it: ``train_cfg = dict(type='ResumableEpochBasedTrainLoop',
+    max_epochs=..., val_interval=...)``.
 
     Checkpoint ``meta`` gets ``epoch_length`` (batches per epoch) and
     ``rng_state`` from :meth:`checkpoint_meta`; ``PoseRunner.resume`` hands

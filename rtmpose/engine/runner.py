@@ -9,7 +9,6 @@ import torch
 import torch.distributed as torch_dist
 from mmengine.device import get_device
 from mmengine.dist import is_distributed
-from mmengine.hooks import CheckpointHook as MMEngineCheckpointHook
 from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper, revert_sync_batchnorm
 from mmengine.runner import BaseLoop, Runner
@@ -18,54 +17,50 @@ from torch import nn
 from rtmpose.registry import RUNNERS
 from . import checkpoint as ckpt_io
 from .console import quiet_console
-from .hooks.checkpoint_hook import AtomicCheckpointHook
-from .hooks.console_report_hook import ConsoleReportHook
 from .hooks.interrupt_checkpoint_hook import (InterruptCheckpointHook,
                                               WorkerSignalGuard)
 from .hooks.non_finite_loss_hook import NonFiniteLossHook
 from .hooks.pipeline_switch_hook import reset_persistent_workers
-from .hooks.plain_checkpoint_hook import PlainCheckpointHook
-from .hooks.results_plot_hook import ResultsPlotHook
-from .hooks.startup_check_hook import StartupCheckHook
 from .resumable_loop import ResumableEpochBasedTrainLoop, seed_worker
+
+
+# the names mmengine's Runner.register_default_hooks knows
+_MMENGINE_DEFAULT_HOOKS = ('runtime_info', 'timer', 'sampler_seed', 'logger',
+                           'param_scheduler', 'checkpoint')
 
 
 @RUNNERS.register_module()
 class PoseRunner(Runner):
-    """The runner of ``tools/train.py`` and ``tools/test.py``.
+    """The runner of ``tools/train.py`` and ``tools/test.py``
+    (``runner_type = 'PoseRunner'``).
 
+    What a run does is declared by its config: ``_base_/default_runtime.py``
+    names the train loop (:class:`ResumableEpochBasedTrainLoop`) and the
+    hooks (:class:`AtomicCheckpointHook`, :class:`PlainCheckpointHook`,
+    :class:`StartupCheckHook`, :class:`InterruptCheckpointHook`,
+    :class:`NonFiniteLossHook`, :class:`ResultsPlotHook`,
+    :class:`ConsoleReportHook`); this class registers none itself.
     Differences from mmengine's ``Runner``:
 
     - checkpoints are read with torch's weights-only unpickler plus an
-      allow-list of numpy types, and written atomically;
+      allow-list of numpy types (:mod:`rtmpose.engine.checkpoint`), and local
+      ones are written atomically (backend ``'atomic_local'``); mmengine's
+      global loaders and backends are left as they are;
     - ``load_from`` is strict unless the config sets
       ``load_from_strict=False``, and logs a matched / missing / unexpected
-      report;
-    - ``train_cfg = dict(by_epoch=True, ...)`` runs
-      :class:`ResumableEpochBasedTrainLoop`: ``--resume`` from a mid-epoch
-      checkpoint continues with the next batch of that epoch;
-    - every ``CheckpointHook`` of the config is an
-      :class:`AtomicCheckpointHook` (a kill at any moment leaves a complete
-      checkpoint that ``--resume`` finds);
-    - always registered: :class:`StartupCheckHook` (config / model / data
-      consistency before the run), :class:`InterruptCheckpointHook` (Ctrl-C
-      or SIGTERM, also to the whole process group, save a resumable
-      checkpoint) and :class:`NonFiniteLossHook` (a NaN / inf loss stops
-      training before the step) unless the config has them,
-      :class:`PlainCheckpointHook`;
+      report; checkpoint ``meta`` carries what the resumable loop needs to
+      continue mid-epoch;
     - DataLoader workers start with :class:`WorkerSignalGuard` (they leave
-      SIGINT / SIGTERM to the main process);
+      SIGINT / SIGTERM to the main process, which saves and then shuts them
+      down after train / val / test);
     - a warning when the total batch size differs from
       ``auto_scale_lr.base_batch_size`` and scaling is off;
     - distributed runs on CPU: the gloo process group is started here (not
       by mmengine, which needs CUDA) and SyncBN becomes BN;
-    - the console (configs with ``verbose = False``, as
-      ``default_runtime.py``): warnings only from the logger plus
-      :class:`ConsoleReportHook`'s header, progress bars, validation lines
-      and summary; the work-dir log file keeps everything. Without a
-      ``verbose`` key mmengine's console is kept as is;
-    - ``plot_results = True``: :class:`ResultsPlotHook` writes
-      ``results.png`` at the end of training.
+    - ``None`` in ``default_hooks`` turns off any hook by name;
+    - ``verbose = False`` (``default_runtime.py``): the console logger shows
+      warnings only, next to :class:`ConsoleReportHook`'s lines; the work-dir
+      log file keeps everything.
 
     With mmengine's ``EMAHook`` a checkpoint's ``state_dict`` already holds
     the EMA weights (the hook swaps them in before saving), so loading and
@@ -73,33 +68,18 @@ class PoseRunner(Runner):
     """
 
     def __init__(self, *args, **kwargs):
-        ckpt_io.install()
         super().__init__(*args, **kwargs)
         self.load_from_strict = True
         self._loaded_meta: dict = {}
-        self.register_hook(PlainCheckpointHook())
-        self.register_hook(StartupCheckHook())
-        for guard in (InterruptCheckpointHook, NonFiniteLossHook):
-            if not any(isinstance(h, guard) for h in self.hooks):
-                self.register_hook(guard())
-        if self.cfg.get('plot_results', False):
-            self.register_hook(ResultsPlotHook())
-        if 'verbose' in self.cfg and not any(
-                isinstance(h, ConsoleReportHook) for h in self.hooks):
-            self.register_hook(
-                ConsoleReportHook(progress_bar=not self.cfg.verbose))
 
-    def register_hook(self, hook, priority=None) -> None:
-        if isinstance(hook, dict) and hook.get('type') in (
-                'CheckpointHook', 'mmengine.CheckpointHook',
-                MMEngineCheckpointHook):
-            hook = dict(hook, type=AtomicCheckpointHook)
-        elif type(hook) is MMEngineCheckpointHook:
-            raise TypeError(
-                'PoseRunner saves checkpoints with AtomicCheckpointHook; pass '
-                "dict(type='CheckpointHook', ...) instead of mmengine's "
-                'CheckpointHook object')
-        super().register_hook(hook, priority)
+    def register_default_hooks(self, hooks: Optional[dict] = None) -> None:
+        """mmengine's, except that ``None`` turns off any hook of
+        ``default_hooks`` by name (mmengine allows it for its own six only),
+        e.g. ``default_hooks = dict(results_plot=None)``."""
+        if hooks is not None:
+            hooks = {name: hook for name, hook in hooks.items()
+                     if hook is not None or name in _MMENGINE_DEFAULT_HOOKS}
+        super().register_default_hooks(hooks)
 
     def build_logger(self, *args, **kwargs):
         logger = super().build_logger(*args, **kwargs)
@@ -144,15 +124,6 @@ class PoseRunner(Runner):
                                                      WorkerSignalGuard):
             loader.worker_init_fn = WorkerSignalGuard(loader.worker_init_fn)
         return loader
-
-    def build_train_loop(self, loop):
-        if isinstance(loop, dict) and 'type' not in loop and loop.get(
-                'by_epoch', False):
-            loop_cfg = dict(loop)
-            loop_cfg.pop('by_epoch')
-            return ResumableEpochBasedTrainLoop(
-                **loop_cfg, runner=self, dataloader=self._train_dataloader)
-        return super().build_train_loop(loop)
 
     def train(self) -> nn.Module:
         try:
@@ -228,12 +199,19 @@ class PoseRunner(Runner):
             f' as configured; with --auto-scale-lr it would be {scaled} '
             f'(x{total / base:.4g})')
 
-    def save_checkpoint(self, out_dir: str, filename: str, *args,
-                        meta: Optional[dict] = None, **kwargs) -> None:
+    def save_checkpoint(self, out_dir: str, filename: str,
+                        file_client_args: Optional[dict] = None, *args,
+                        meta: Optional[dict] = None,
+                        backend_args: Optional[dict] = None,
+                        **kwargs) -> None:
         meta = dict(meta or {})
         if isinstance(self._train_loop, ResumableEpochBasedTrainLoop):
             meta.update(self._train_loop.checkpoint_meta())
-        super().save_checkpoint(out_dir, filename, *args, meta=meta, **kwargs)
+        if file_client_args is None:
+            backend_args = ckpt_io.atomic_backend_args(out_dir, backend_args)
+        super().save_checkpoint(out_dir, filename, file_client_args, *args,
+                                meta=meta, backend_args=backend_args,
+                                **kwargs)
 
     def resume(self, filename: str, *args, **kwargs) -> None:
         if not osp.isfile(filename):

@@ -119,10 +119,28 @@ def test_checkpoint_without_weights_is_explained():
         ckpt_io.get_state_dict({'meta': {}, 'optimizer': {}})
 
 
+def _atomic_backend(path):
+    return get_file_backend(
+        str(path), backend_args=ckpt_io.atomic_backend_args(str(path)))
+
+
+def test_mmengine_global_state_is_left_alone(tmp_path):
+    """rtmpose adds a backend of its own name; mmengine's local backend and
+    checkpoint loaders stay mmengine's for the rest of the process."""
+    from mmengine.fileio import LocalBackend
+    from mmengine.runner.checkpoint import CheckpointLoader, load_from_local
+    import rtmpose.engine  # noqa: F401  (registers everything)
+    assert type(get_file_backend(str(tmp_path))) is LocalBackend
+    assert CheckpointLoader._schemes[''] is load_from_local
+    assert isinstance(_atomic_backend(tmp_path), ckpt_io.AtomicLocalBackend)
+    assert ckpt_io.atomic_backend_args('s3://bucket/work') is None
+    assert ckpt_io.atomic_backend_args(
+        str(tmp_path), dict(backend='petrel')) == dict(backend='petrel')
+
+
 def test_atomic_write_keeps_old_file_on_failure(tmp_path, monkeypatch):
-    ckpt_io.install()
     path = tmp_path / 'ckpt.pth'
-    backend = get_file_backend(str(path))
+    backend = _atomic_backend(path)
     assert isinstance(backend, ckpt_io.AtomicLocalBackend)
     backend.put(b'old', str(path))
 
@@ -210,8 +228,7 @@ def test_empty_and_truncated_files_say_why(tmp_path):
 def test_written_files_follow_the_umask(tmp_path, umask, expected):
     """Checkpoints get the mode of other outputs (0644 with umask 022), not
     the temporary file's 0600."""
-    ckpt_io.install()
-    backend = get_file_backend(str(tmp_path))
+    backend = _atomic_backend(tmp_path)
     old = os.umask(umask)
     try:
         path = tmp_path / 'epoch_1.pth'

@@ -123,13 +123,13 @@ def test_old_best_is_deleted_after_the_new_best_is_written(tmp_path,
     cfg.default_hooks.checkpoint = dict(
         type='CheckpointHook', interval=1, max_keep_ckpts=1,
         save_best='score', rule='greater')
-    cfg.merge_from_dict(dict(
+    cfg.update(dict(
         val_dataloader=dict(batch_size=3, num_workers=0,
                             sampler=dict(type='DefaultSampler',
                                          shuffle=False),
                             dataset=cfg.train_dataloader.dataset),
         val_evaluator=dict(type='ToyRisingMetric'),
-        val_cfg=dict(), train_cfg=dict(by_epoch=True, max_epochs=3,
+        val_cfg=dict(), train_cfg=dict(max_epochs=3,
                                        val_interval=1)))
     seen = []
     remove = os.remove
@@ -155,11 +155,23 @@ def test_old_best_is_deleted_after_the_new_best_is_written(tmp_path,
                                       'epoch_3.pth']
 
 
-def test_mmengine_hook_object_is_refused(tmp_path):
+def test_checkpoint_hook_names_and_the_mmengine_warning(tmp_path):
+    """In the rtmpose scope the reference configs' ``CheckpointHook`` is the
+    atomic one; mmengine's, asked for by its scoped name, is kept as
+    declared and the start-up check warns about it."""
     from mmengine.hooks import CheckpointHook
+    from rtmpose.engine.hooks.startup_check_hook import hook_list_problems
     runner = build_runner(toy_cfg(tmp_path))
-    with pytest.raises(TypeError, match='AtomicCheckpointHook'):
-        runner.register_hook(CheckpointHook(interval=1))
+    saving = [h for h in runner.hooks if isinstance(h, CheckpointHook)]
+    assert [type(h) for h in saving] == [AtomicCheckpointHook]
+    assert hook_list_problems(runner.hooks) == []
+    cfg = toy_cfg(tmp_path / 'mm')
+    cfg.default_hooks.checkpoint.type = 'mmengine.CheckpointHook'
+    runner = build_runner(cfg)
+    saving = [h for h in runner.hooks if isinstance(h, CheckpointHook)]
+    assert [type(h) for h in saving] == [CheckpointHook]
+    problems = hook_list_problems(runner.hooks)
+    assert len(problems) == 1 and 'AtomicCheckpointHook' in problems[0]
 
 
 def test_resume_from_a_missing_file_names_what_is_there(tmp_path):

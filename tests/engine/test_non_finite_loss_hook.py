@@ -94,19 +94,21 @@ def test_lr_1e6_stops_at_the_first_nan_with_checkpoint_intact(tmp_path):
 def _poisoned_cfg(tmp_path, **hook):
     pipeline = stage_pipeline(1)
     pipeline.insert(-1, dict(type='ToyPoison'))
-    return toy_cfg(tmp_path, ema=False, switch_epoch=3,
-                   custom_hooks=[dict(type='NonFiniteLossHook', **hook)],
-                   train_dataloader=dict(
-                       batch_size=3, num_workers=0,
-                       sampler=dict(type='DefaultSampler', shuffle=True),
-                       dataset=dict(type='ToyDataset', pipeline=pipeline)))
+    cfg = toy_cfg(tmp_path, ema=False, switch_epoch=3,
+                  train_dataloader=dict(
+                      batch_size=3, num_workers=0,
+                      sampler=dict(type='DefaultSampler', shuffle=True),
+                      dataset=dict(type='ToyDataset', pipeline=pipeline)))
+    # default_runtime.py declares the hook: a config changes it by name
+    cfg.default_hooks.non_finite_loss.update(hook)
+    return cfg
 
 
 def test_skip_drops_the_step_up_to_max_skips(tmp_path):
     runner = build_runner(_poisoned_cfg(tmp_path, action='skip',
                                         max_skips=3))
     hooks = [h for h in runner.hooks if isinstance(h, NonFiniteLossHook)]
-    assert len(hooks) == 1  # the config's, not a second default one
+    assert len(hooks) == 1 and hooks[0].max_skips == 3
     runner.train()
     assert hooks[0].skipped == 3  # the poisoned sample once per epoch
     assert len(runner.model.seen) == 12

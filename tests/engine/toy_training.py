@@ -24,6 +24,9 @@ from torch import nn
 from rtmpose.engine import PoseRunner
 from rtmpose.registry import DATASETS, METRICS, MODELS, TRANSFORMS
 
+RUNTIME = osp.join(osp.dirname(osp.dirname(osp.dirname(osp.abspath(
+    __file__)))), 'configs', '_base_', 'default_runtime.py')
+
 NUM_SAMPLES, BATCH_SIZE = 12, 3
 _RUN_IDS = itertools.count()
 ITERS_PER_EPOCH = NUM_SAMPLES // BATCH_SIZE
@@ -147,8 +150,12 @@ def toy_cfg(work_dir, max_epochs=3, switch_epoch=2, num_workers=0,
         hooks.append(
             dict(type='EMAHook', ema_type='ExpMomentumEMA', momentum=0.01,
                  gamma=4, update_buffers=True, priority=49))
-    cfg = dict(
-        default_scope='rtmpose',
+    # mmengine keys its logger, message hub and visualizer by name (the
+    # experiment's timestamp by default): runs in the same second must not
+    # share them.
+    name = f'{osp.basename(str(work_dir))}-{next(_RUN_IDS)}'
+    cfg = Config.fromfile(RUNTIME)  # the loop and hooks every config gets
+    cfg.merge_from_dict(dict(
         work_dir=str(work_dir),
         model=dict(type='ToyModel'),
         train_dataloader=dict(
@@ -158,7 +165,8 @@ def toy_cfg(work_dir, max_epochs=3, switch_epoch=2, num_workers=0,
             sampler=dict(type='DefaultSampler', shuffle=True),
             dataset=dict(type='ToyDataset',
                          pipeline=stage_pipeline(1, jitter))),
-        train_cfg=dict(by_epoch=True, max_epochs=max_epochs),
+        train_cfg=dict(max_epochs=max_epochs),
+        val_cfg=None, test_cfg=None,  # no validation unless a test adds it
         optim_wrapper=dict(optimizer=dict(
             type='AdamW', lr=0.05, weight_decay=0.01)),
         param_scheduler=[
@@ -170,16 +178,16 @@ def toy_cfg(work_dir, max_epochs=3, switch_epoch=2, num_workers=0,
         ],
         default_hooks=dict(
             checkpoint=dict(type='CheckpointHook', interval=1),
-            logger=dict(type='LoggerHook', interval=1)),
+            logger=dict(type='LoggerHook', interval=1),
+            console=None, results_plot=None),
         custom_hooks=hooks + list(custom_hooks),
         randomness=dict(seed=7),
-        # mmengine keys its logger and message hub by experiment name (a
-        # timestamp by default): runs in the same second must not share one.
-        experiment_name=f'{osp.basename(str(work_dir))}-{next(_RUN_IDS)}',
+        experiment_name=name,
+        visualizer=dict(name=name),
         env_cfg=dict(mp_cfg=dict(mp_start_method='fork')),
-        log_level='WARNING')
+        log_level='WARNING', verbose=True))
     cfg.update(kwargs)
-    return Config(cfg)
+    return cfg
 
 
 def build_runner(cfg) -> PoseRunner:

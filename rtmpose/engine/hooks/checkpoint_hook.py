@@ -19,7 +19,10 @@ class AtomicCheckpointHook(MMEngineCheckpointHook):
     """``CheckpointHook`` (same arguments) that never leaves a run without a
     complete checkpoint that ``--resume`` finds.
 
-    ``PoseRunner`` uses it for every ``CheckpointHook`` of a config. The
+    ``default_hooks.checkpoint`` of ``default_runtime.py``; in the
+    ``rtmpose`` scope ``type='CheckpointHook'`` (the reference configs'
+    name) builds it too, only ``'mmengine.CheckpointHook'`` is mmengine's
+    (:class:`StartupCheckHook` warns about that one). The
     order of a save is: write the new file (temporary name, fsync, rename:
     :mod:`rtmpose.fileio`), point ``last_checkpoint`` at it (atomically),
     and only then delete what ``max_keep_ckpts`` and ``save_best`` retire.

@@ -98,14 +98,20 @@ def _scheduler_summary(cfg) -> str:
 @HOOKS.register_module()
 class ConsoleReportHook(Hook):
     """Header, per-epoch progress bar, validation lines and summary on
-    stdout (rank 0). ``PoseRunner`` registers it (configs with
-    ``verbose = False``, the default of ``default_runtime.py``); with
-    ``progress_bar=False`` (``-v``) mmengine's own log lines show progress.
+    stdout (rank 0); ``default_hooks.console`` of ``default_runtime.py``.
+
+    Args:
+        progress_bar: a bar per epoch. ``None``: unless the config says
+            ``verbose = True`` (``-v``), where mmengine's own log lines show
+            progress.
+        line_percent: without a bar, a progress line every this many percent
+            of an epoch.
     """
 
     priority = 'LOWEST'  # after the checkpoint hook has saved the best
 
-    def __init__(self, progress_bar: bool = True, line_percent: int = 25):
+    def __init__(self, progress_bar: Optional[bool] = None,
+                 line_percent: int = 25):
         self.progress_bar = progress_bar
         self.line_percent = line_percent
         self._bar: Optional[EpochProgress] = None
@@ -115,6 +121,10 @@ class ConsoleReportHook(Hook):
 
     def _enabled(self, runner) -> bool:
         return runner.rank == 0
+
+    def before_run(self, runner) -> None:
+        if self.progress_bar is None:
+            self.progress_bar = not runner.cfg.get('verbose', False)
 
     def before_train(self, runner) -> None:
         self._start = time.perf_counter()

@@ -30,9 +30,9 @@ class NonFiniteLossHook(Hook):
     iteration's step is dropped (no backward, no optimiser update) up to
     ``max_skips`` times in a run, then it stops as above.
 
-    ``PoseRunner`` registers ``NonFiniteLossHook()`` unless the config has
-    one, e.g. ``custom_hooks=[dict(type='NonFiniteLossHook',
-    action='skip', max_skips=10)]``. Under distributed training the ranks
+    ``default_runtime.py`` declares it as ``default_hooks.non_finite_loss``;
+    ``default_hooks = dict(non_finite_loss=dict(action='skip',
+    max_skips=10))`` skips instead. Under distributed training the ranks
     agree on every check, so they all skip or stop together.
 
     Args:
@@ -115,8 +115,8 @@ class NonFiniteLossHook(Hook):
             f'{where}. Training stopped before this optimiser step; no '
             f'checkpoint was written{self._last_good(runner)}. Lower the '
             'learning rate or check the data; to skip such steps set '
-            "custom_hooks=[dict(type='NonFiniteLossHook', action='skip', "
-            'max_skips=N)]' + (f' ({self.skipped} step(s) skipped already)'
+            "default_hooks=dict(non_finite_loss=dict(action='skip', "
+            'max_skips=N))' + (f' ({self.skipped} step(s) skipped already)'
                                if self.skipped else ''))
 
     @staticmethod

@@ -12,8 +12,9 @@ class ResultsPlotHook(Hook):
     """``WORK_DIR/results.png`` after training (rank 0): loss terms, lr,
     ``acc_pose`` and validation metrics per epoch
     (:func:`~rtmpose.visualization.training_curves.plot_training_curves`).
-    ``PoseRunner`` registers it for ``plot_results = True``. A failure to
-    plot is a warning, never an error of the training."""
+    ``default_hooks.results_plot`` of ``default_runtime.py`` (``None`` turns
+    it off). A failure to plot is a warning, never an error of the
+    training."""
 
     priority = 'VERY_LOW'
 

@@ -1,10 +1,6 @@
 """COCO box AP/AR of detections (pycocotools ``COCOeval``, iouType bbox)."""
 import contextlib
 import io
-import json
-import os
-import os.path as osp
-import tempfile
 from collections import OrderedDict
 from typing import Dict, List, Optional, Sequence
 
@@ -16,6 +12,7 @@ from pycocotools.cocoeval import COCOeval
 
 from rtmpose.datasets.coco_api import load_json
 from rtmpose.registry import METRICS
+from ..functional.results_file import coco_results_file
 
 # name -> index into COCOeval.stats (maxDets = proposal_nums, so AR@100 is
 # stats[6] with the default (100, 300, 1000))
@@ -133,18 +130,9 @@ class CocoDetMetric(BaseMetric):
         coco_gt = quiet_coco(self.ann_file)
         cat_ids = self._cat_ids(coco_gt)
         dets = detections_to_coco(results, cat_ids)
-        unknown = {d['image_id'] for d in dets} - set(coco_gt.getImgIds())
-        if unknown:
-            raise ValueError(
-                f'CocoDetMetric: detections for image ids '
-                f'{sorted(unknown)[:5]} absent from {self.ann_file}')
-        with tempfile.TemporaryDirectory() as tmp_dir:
-            prefix = self.outfile_prefix or osp.join(tmp_dir, 'results')
-            res_file = f'{prefix}.bbox.json'
-            if osp.dirname(res_file):
-                os.makedirs(osp.dirname(res_file), exist_ok=True)
-            with open(res_file, 'w') as f:
-                json.dump(dets, f)
+        with coco_results_file(dets, coco_gt.getImgIds(), 'bbox',
+                               self.outfile_prefix, 'CocoDetMetric',
+                               self.ann_file) as res_file:
             if self.format_only:
                 print_log(f'detections written to {res_file}',
                           logger='current')

@@ -2,7 +2,6 @@
 import contextlib
 import io
 import json
-import os
 import os.path as osp
 import tempfile
 from collections import OrderedDict, defaultdict
@@ -18,6 +17,7 @@ from xtcocotools.cocoeval import COCOeval
 from rtmpose.datasets.coco_api import coco_from_dict, load_coco
 from rtmpose.registry import METRICS
 from ..functional import oks_nms, soft_oks_nms
+from ..functional.results_file import coco_results_file
 
 STAT_NAMES = ('AP', 'AP .5', 'AP .75', 'AP (M)', 'AP (L)', 'AR', 'AR .5',
               'AR .75', 'AR (M)', 'AR (L)')
@@ -184,25 +184,17 @@ class CocoMetric(BaseMetric):
             load_coco(self.ann_file)
             if self.ann_file is not None else self._gt_from_samples(results))
         dets = self._select_instances(results, sigmas)
-        unknown = {d['image_id'] for d in dets} - set(coco_gt.getImgIds())
-        if unknown:
-            raise ValueError(
-                f'CocoMetric: predictions for image ids {sorted(unknown)[:5]} '
-                f'absent from the ground truth ({self.ann_file or "samples"})')
-
-        with tempfile.TemporaryDirectory() as tmp_dir:
-            prefix = self.outfile_prefix or osp.join(tmp_dir, 'results')
-            res_file = f'{prefix}.keypoints.json'
-            if osp.dirname(res_file):
-                os.makedirs(osp.dirname(res_file), exist_ok=True)
-            with open(res_file, 'w') as f:
-                json.dump(dets, f)
+        with coco_results_file(dets, coco_gt.getImgIds(), 'keypoints',
+                               self.outfile_prefix, 'CocoMetric',
+                               self.ann_file or 'samples') as res_file:
             if self.format_only:
                 print_log(f'results written to {res_file}', logger='current')
                 return {}
-            if self.iou_type == 'keypoints_crowd':
+            if self.iou_type != 'keypoints_crowd':
+                return self._evaluate(coco_gt, dets, sigmas)
+            with tempfile.TemporaryDirectory() as tmp_dir:
                 self._prepare_crowd_gt(coco_gt, tmp_dir)
-            return self._evaluate(coco_gt, dets, sigmas)
+                return self._evaluate(coco_gt, dets, sigmas)
 
     def _prepare_crowd_gt(self, coco_gt: COCO, tmp_dir: str) -> None:
         """The easy / medium / hard split of xtcocotools re-reads the ground

@@ -1,11 +1,24 @@
 """Cross Stage Partial layer of CSPNeXt: two 1x1 branches, a chain of
 CSPNeXt blocks on one of them, optional channel attention, 1x1 fusion."""
+import math
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmcv.cnn import ConvModule, DepthwiseSeparableConvModule
 from mmengine.model import BaseModule
 from torch import Tensor
+
+# The init of the reference's CSPNeXt and CSPNeXtPAFPN: torch's own Conv2d
+# default (Kaiming uniform, a = sqrt(5)), stated so that it survives
+# mmengine's init_weights.
+CSPNEXT_INIT_CFG = dict(
+    type='Kaiming',
+    layer='Conv2d',
+    a=math.sqrt(5),
+    distribution='uniform',
+    mode='fan_in',
+    nonlinearity='leaky_relu')
 
 
 class ChannelAttention(BaseModule):

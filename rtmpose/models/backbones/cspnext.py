@@ -1,5 +1,4 @@
 """CSPNeXt backbone (RTMDet / RTMPose)."""
-import math
 from typing import Optional, Sequence, Tuple
 
 import torch
@@ -11,7 +10,7 @@ from torch.nn.modules.batchnorm import _BatchNorm
 
 from rtmpose.registry import MODELS
 from ..utils import enable_conv_bn_folding
-from .csp_layer import CSPLayer
+from .csp_layer import CSPNEXT_INIT_CFG, CSPLayer
 from .spp_bottleneck import SPPBottleneck
 
 
@@ -84,13 +83,7 @@ class CSPNeXt(BaseModule):
                  act_cfg: dict = dict(type='SiLU'),
                  norm_eval: bool = False,
                  channels_last_train: bool = False,
-                 init_cfg: Optional[dict] = dict(
-                     type='Kaiming',
-                     layer='Conv2d',
-                     a=math.sqrt(5),
-                     distribution='uniform',
-                     mode='fan_in',
-                     nonlinearity='leaky_relu')) -> None:
+                 init_cfg: Optional[dict] = CSPNEXT_INIT_CFG) -> None:
         super().__init__(init_cfg=init_cfg)
         if arch not in self.arch_settings and not arch_ovewrite:
             raise KeyError(f'CSPNeXt: unknown arch {arch!r}, expected one of '

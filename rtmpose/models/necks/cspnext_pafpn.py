@@ -1,5 +1,4 @@
 """Path-aggregation FPN of RTMDet, built from CSPNeXt's CSP layers."""
-import math
 from typing import Sequence, Tuple
 
 import torch
@@ -9,7 +8,7 @@ from mmengine.model import BaseModule
 from torch import Tensor
 
 from rtmpose.registry import MODELS
-from ..backbones.csp_layer import CSPLayer
+from ..backbones.csp_layer import CSPNEXT_INIT_CFG, CSPLayer
 from ..utils import enable_conv_bn_folding
 
 
@@ -48,13 +47,7 @@ class CSPNeXtPAFPN(BaseModule):
                  conv_cfg=None,
                  norm_cfg: dict = dict(type='BN', momentum=0.03, eps=0.001),
                  act_cfg: dict = dict(type='Swish'),
-                 init_cfg=dict(
-                     type='Kaiming',
-                     layer='Conv2d',
-                     a=math.sqrt(5),
-                     distribution='uniform',
-                     mode='fan_in',
-                     nonlinearity='leaky_relu')) -> None:
+                 init_cfg=CSPNEXT_INIT_CFG) -> None:
         super().__init__(init_cfg)
         self.in_channels = tuple(in_channels)
         self.out_channels = out_channels

@@ -17,7 +17,6 @@ def _load_frozen_weights(model, checkpoint: str) -> dict:
     returns its raw state_dict."""
     # imported here: rtmpose.engine imports the models package
     from rtmpose.engine import checkpoint as ckpt_io
-    ckpt_io.install()
     state_dict = ckpt_io.revise_state_dict(
         ckpt_io.get_state_dict(ckpt_io.load_checkpoint(checkpoint, 'cpu')))
     ckpt_io.load_state_dict(model, state_dict, strict=True, source=checkpoint)
