@@ -69,7 +69,6 @@ class PoseRunner(Runner):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.load_from_strict = True
         self._loaded_meta: dict = {}
 
     def register_default_hooks(self, hooks: Optional[dict] = None) -> None:
@@ -86,12 +85,6 @@ class PoseRunner(Runner):
         if not self.cfg.get('verbose', True):
             quiet_console(logger)
         return logger
-
-    @classmethod
-    def from_cfg(cls, cfg) -> 'PoseRunner':
-        runner = super().from_cfg(cfg)
-        runner.load_from_strict = cfg.get('load_from_strict', True)
-        return runner
 
     def setup_env(self, env_cfg: dict) -> None:
         if self.launcher == 'pytorch' and not torch.cuda.is_available() \
@@ -244,7 +237,8 @@ class PoseRunner(Runner):
         ckpt_io.load_state_dict(
             model,
             state_dict,
-            strict=self.load_from_strict if strict is None else strict,
+            strict=self.cfg.get('load_from_strict', True)
+            if strict is None else strict,
             source=filename)
         self._has_loaded = True
         return checkpoint

@@ -96,3 +96,17 @@ def test_every_config_declares_the_loop_and_guards():
             name
         assert {key: cfg['default_hooks'][key]['type']
                 for key in GUARDS} == GUARDS, name
+
+
+def test_load_from_is_strict_unless_the_config_says_not(tmp_path):
+    import torch
+    runner = build_runner(toy_cfg(tmp_path / 'a', ema=False))
+    state = dict(runner.model.state_dict(), extra=torch.zeros(1))
+    path = str(tmp_path / 'extra.pth')
+    torch.save(dict(state_dict=state), path)
+    with pytest.raises(RuntimeError, match='1 unexpected'):
+        runner.load_checkpoint(path)
+    lenient = build_runner(toy_cfg(tmp_path / 'b', ema=False,
+                                   load_from_strict=False))
+    lenient.load_checkpoint(path)
+    assert lenient._has_loaded
