@@ -23,9 +23,13 @@ test_dataloader = val_dataloader
 # hooks
 default_hooks = dict(
     checkpoint=dict(save_best='coco/AP', rule='greater', max_keep_ckpts=1))
-# two-stage augmentation: the last stage2_num_epochs epochs use stage 2
-stage2_hook = dict(
-    type='PipelineSwitchHook',
-    switch_epoch=_base_.max_epochs - _base_.stage2_num_epochs,
-    switch_pipeline=_base_.train_pipeline_stage2)
-custom_hooks = [_base_.ema_hook, stage2_hook]
+# EMA of the weights, then the two-stage augmentation: the last
+# stage2_num_epochs epochs use stage 2 (the configs that change the schedule
+# or the pipelines update this last hook)
+custom_hooks = [
+    _base_.ema_hook,
+    dict(
+        type='PipelineSwitchHook',
+        switch_epoch=_base_.max_epochs - _base_.stage2_num_epochs,
+        switch_pipeline=_base_.train_pipeline_stage2)
+]

@@ -23,5 +23,5 @@ test_dataloader = val_dataloader
 # the stage-2 hook must carry this config's stage-2 pipeline
 custom_hooks = [
     _base_.ema_hook,
-    dict(_base_.stage2_hook, switch_pipeline=train_pipeline_stage2)
+    dict(_base_.custom_hooks[-1], switch_pipeline=train_pipeline_stage2)
 ]

@@ -39,7 +39,7 @@ default_hooks = dict(checkpoint=dict(save_best='coco-wholebody/AP'))
 custom_hooks = [
     _base_.ema_hook,
     dict(
-        _base_.stage2_hook,
+        _base_.custom_hooks[-1],
         switch_epoch=max_epochs - _base_.stage2_num_epochs)
 ]
 
