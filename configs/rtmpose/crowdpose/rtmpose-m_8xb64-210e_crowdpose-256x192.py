@@ -2,19 +2,8 @@
 # evaluated on test with the detector boxes released with CrowdPose, AP
 # split by crowd index (easy / medium / hard). The COCO recipe with 210
 # epochs, batch 8x64 and 14 keypoints.
-_base_ = ['../coco/rtmpose-m_8xb256-420e_coco-256x192.py']
+_base_ = ['../_base_/rtmpose-m_8xb64-210e-256x192.py']
 
-# schedule: the COCO recipe's, 210 epochs (cosine over the second half)
-max_epochs = 210
-train_cfg = dict(max_epochs=max_epochs)
-param_scheduler = [
-    _base_.param_scheduler[0],
-    dict(
-        _base_.param_scheduler[1],
-        begin=max_epochs // 2,
-        end=max_epochs,
-        T_max=max_epochs // 2)
-]
 auto_scale_lr = dict(base_batch_size=512)
 
 model = dict(head=dict(out_channels=14))
@@ -26,7 +15,6 @@ data_root = 'data/crowdpose/'
 
 # data loaders (the COCO pipelines: same input size)
 train_dataloader = dict(
-    batch_size=64,
     dataset=dict(
         _delete_=True,
         type=dataset_type,
@@ -37,7 +25,6 @@ train_dataloader = dict(
         pipeline=_base_.train_pipeline,
     ))
 val_dataloader = dict(
-    batch_size=32,
     dataset=dict(
         _delete_=True,
         type=dataset_type,
@@ -51,17 +38,9 @@ val_dataloader = dict(
     ))
 test_dataloader = val_dataloader
 
-# hooks: EMA of the weights; stage-2 augmentation for the last 30 epochs
 default_hooks = dict(
     checkpoint=dict(
         save_best='crowdpose/AP', rule='greater', max_keep_ckpts=1))
-custom_hooks = [
-    _base_.ema_hook,
-    dict(
-        type='PipelineSwitchHook',
-        switch_epoch=max_epochs - _base_.stage2_num_epochs,
-        switch_pipeline=_base_.train_pipeline_stage2)
-]
 
 # evaluators: CrowdPose AP (no GT areas: OKS uses 0.53 x box area)
 val_evaluator = dict(
