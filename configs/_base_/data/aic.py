@@ -10,14 +10,13 @@ data_root = 'data/aic/'
 
 train_dataloader = dict(
     dataset=dict(
-        _delete_=True,
         type=dataset_type,
         data_root=data_root,
-        data_mode=data_mode,
         ann_file='annotations/aic_train.json',
         data_prefix=dict(img='ai_challenger_keypoint_train_20170902/'
                          'keypoint_train_images_20170902/'),
     ))
+# on the ground-truth boxes: COCO's detection file (bbox_file) goes
 val_dataloader = dict(
     dataset=dict(
         _delete_=True,

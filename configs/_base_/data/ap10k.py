@@ -10,13 +10,12 @@ data_root = 'data/ap10k/'
 
 train_dataloader = dict(
     dataset=dict(
-        _delete_=True,
         type=dataset_type,
         data_root=data_root,
-        data_mode=data_mode,
         ann_file='annotations/ap10k-train-split1.json',
         data_prefix=dict(img='data/'),
     ))
+# on the ground-truth boxes: COCO's detection file (bbox_file) goes
 val_dataloader = dict(
     dataset=dict(
         _delete_=True,

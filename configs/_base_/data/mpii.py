@@ -10,13 +10,12 @@ data_root = 'data/mpii/'
 
 train_dataloader = dict(
     dataset=dict(
-        _delete_=True,
         type=dataset_type,
         data_root=data_root,
-        data_mode=data_mode,
         ann_file='annotations/mpii_train.json',
         data_prefix=dict(img='images/'),
     ))
+# on the ground-truth boxes: COCO's detection file (bbox_file) goes
 val_dataloader = dict(
     dataset=dict(
         _delete_=True,
