@@ -1,21 +1,13 @@
 # RTMPose-m trained on COCO + AI Challenger, evaluated on COCO val2017.
-# Only the training data differ from the COCO recipe: both datasets, in the
-# COCO layout (configs/_base_/data/aic_coco_train.py), go through the shared
-# COCO training pipeline.
+# Only the training data differ from the COCO recipe
+# (rtmpose-m_8xb256-420e_coco-256x192.py).
 _base_ = [
-    './rtmpose-m_8xb256-420e_coco-256x192.py',
-    '../../_base_/data/aic_coco_train.py'
+    '../_base_/rtmpose-m_420e-256x192.py', '../../_base_/data/aic_coco.py'
 ]
 
-# One epoch: COCO three times + AIC once, shuffled together (the reference
-# recipe's epoch).
-train_dataloader = dict(
-    sampler=dict(_delete_=True, type='MultiSourceSampler', shuffle=True),
-    dataset=dict(
-        _delete_=True,
-        type='CombinedDataset',
-        metainfo=dict(from_file='configs/_base_/datasets/coco.py'),
-        datasets=[_base_.dataset_coco, _base_.dataset_aic],
-        sample_ratio_factor=[3.0, 1.0],
-        pipeline=_base_.train_pipeline,
-        test_mode=False))
+# the data go through the input size's pipelines
+train_dataloader = dict(dataset=dict(pipeline=_base_.train_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=_base_.val_pipeline))
+test_dataloader = val_dataloader
+
+default_hooks = dict(checkpoint=dict(save_best='coco/AP'))

@@ -2,18 +2,12 @@
 # COCO val2017; the training data of rtmpose-m_8xb256-420e_aic-coco-256x192
 # through this input size's pipeline.
 _base_ = [
-    './rtmpose-m_8xb256-420e_coco-384x288.py',
-    '../../_base_/data/aic_coco_train.py'
+    '../_base_/rtmpose-m_420e-384x288.py', '../../_base_/data/aic_coco.py'
 ]
 
-# One epoch: COCO three times + AIC once, shuffled together.
-train_dataloader = dict(
-    sampler=dict(_delete_=True, type='MultiSourceSampler', shuffle=True),
-    dataset=dict(
-        _delete_=True,
-        type='CombinedDataset',
-        metainfo=dict(from_file='configs/_base_/datasets/coco.py'),
-        datasets=[_base_.dataset_coco, _base_.dataset_aic],
-        sample_ratio_factor=[3.0, 1.0],
-        pipeline=_base_.train_pipeline,
-        test_mode=False))
+# the data go through the input size's pipelines
+train_dataloader = dict(dataset=dict(pipeline=_base_.train_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=_base_.val_pipeline))
+test_dataloader = val_dataloader
+
+default_hooks = dict(checkpoint=dict(save_best='coco/AP'))
