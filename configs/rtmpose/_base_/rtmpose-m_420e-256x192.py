@@ -16,8 +16,9 @@ model = dict(
         simcc_split_ratio=codec['simcc_split_ratio'],
         decoder=codec))
 
-# hooks: the data config names the metric to keep the best checkpoint by
-default_hooks = dict(checkpoint=dict(rule='greater', max_keep_ckpts=1))
+# keep the best checkpoint by COCO AP (configs on other data name their metric)
+default_hooks = dict(
+    checkpoint=dict(save_best='coco/AP', rule='greater', max_keep_ckpts=1))
 # EMA of the weights, then the two-stage augmentation: the last
 # stage2_num_epochs epochs use stage 2 (the configs that change the schedule
 # or the pipelines update this last hook)

@@ -9,5 +9,3 @@ _base_ = [
 train_dataloader = dict(dataset=dict(pipeline=_base_.train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=_base_.val_pipeline))
 test_dataloader = val_dataloader
-
-default_hooks = dict(checkpoint=dict(save_best='coco/AP'))

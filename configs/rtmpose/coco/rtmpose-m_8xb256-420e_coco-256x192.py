@@ -5,5 +5,3 @@ _base_ = ['../_base_/rtmpose-m_420e-256x192.py', '../../_base_/data/coco.py']
 train_dataloader = dict(dataset=dict(pipeline=_base_.train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=_base_.val_pipeline))
 test_dataloader = val_dataloader
-
-default_hooks = dict(checkpoint=dict(save_best='coco/AP'))

@@ -9,7 +9,8 @@ model = dict(head=dict(out_channels=16))
 
 train_dataloader = dict(
     batch_size=64, dataset=dict(pipeline=_base_.train_pipeline))
-val_dataloader = dict(batch_size=32, dataset=dict(pipeline=_base_.val_pipeline))
+val_dataloader = dict(
+    batch_size=32, dataset=dict(pipeline=_base_.val_pipeline))
 test_dataloader = val_dataloader
 
 default_hooks = dict(checkpoint=dict(save_best='mpii/Mean'))

@@ -24,7 +24,8 @@ model = dict(head=dict(out_channels=133))
 
 train_dataloader = dict(
     batch_size=64, dataset=dict(pipeline=_base_.train_pipeline))
-val_dataloader = dict(batch_size=32, dataset=dict(pipeline=_base_.val_pipeline))
+val_dataloader = dict(
+    batch_size=32, dataset=dict(pipeline=_base_.val_pipeline))
 test_dataloader = val_dataloader
 
 # hooks: EMA of the weights; stage-2 augmentation for the last 30 epochs

@@ -105,5 +105,6 @@ val_pipeline = [
     dict(type='PackPoseInputs')
 ]
 
-# hooks: the data config names the metric to keep the best checkpoint by
-default_hooks = dict(checkpoint=dict(rule='greater', max_keep_ckpts=1))
+# keep the best checkpoint by COCO AP (configs on other data name their metric)
+default_hooks = dict(
+    checkpoint=dict(save_best='coco/AP', rule='greater', max_keep_ckpts=1))

@@ -12,5 +12,3 @@ train_dataloader = dict(
 val_dataloader = dict(
     batch_size=32, num_workers=4, dataset=dict(pipeline=_base_.val_pipeline))
 test_dataloader = val_dataloader
-
-default_hooks = dict(checkpoint=dict(save_best='coco/AP'))
