@@ -5,8 +5,9 @@ data_root = 'data/coco/'
 input_size = (640, 640)
 metainfo = dict(classes=('person', ))
 
+# images are read through the runtime's file backend (default_runtime.py)
 test_pipeline = [
-    dict(type='LoadImage'),
+    dict(type='LoadImage', backend_args=dict(backend='local')),
     dict(type='Resize', scale=input_size, keep_ratio=True),
     dict(type='Pad', size=input_size, pad_val=dict(img=(114, 114, 114))),
     dict(

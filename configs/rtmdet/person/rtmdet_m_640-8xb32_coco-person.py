@@ -58,19 +58,9 @@ train_pipeline_stage2 = [
     dict(type='Pad', size=input_size, pad_val=dict(img=(114, 114, 114))),
     dict(type='PackDetInputs')
 ]
-test_pipeline = [
-    dict(type='LoadImage', backend_args=backend_args),
-    dict(type='Resize', scale=input_size, keep_ratio=True),
-    dict(type='Pad', size=input_size, pad_val=dict(img=(114, 114, 114))),
-    dict(
-        type='PackDetInputs',
-        meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
-                   'scale_factor'))
-]
 
+# the test pipeline is the data's (_base_/data/coco_person_detection.py)
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
-val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
-test_dataloader = val_dataloader
 
 custom_hooks = [
     dict(

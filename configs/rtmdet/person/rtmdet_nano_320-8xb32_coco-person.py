@@ -69,15 +69,8 @@ train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=test_pipeline))
 test_dataloader = val_dataloader
 
+# the EMA of the base; the switch to this size's stage 2
 custom_hooks = [
-    dict(
-        type='EMAHook',
-        ema_type='ExpMomentumEMA',
-        momentum=0.0002,
-        update_buffers=True,
-        priority=49),
-    dict(
-        type='PipelineSwitchHook',
-        switch_epoch={{_base_.stage2_switch_epoch}},
-        switch_pipeline=train_pipeline_stage2)
+    _base_.custom_hooks[0],
+    dict(_base_.custom_hooks[1], switch_pipeline=train_pipeline_stage2)
 ]

@@ -1,20 +1,10 @@
-_base_ = ['./rtmpose-m_8xb256-420e_aic-coco-256x192.py']
-
 # Heatmap pre-training of the CSPNeXt-m backbone on COCO + AIC (RTMPose paper
 # Sec. 3.2): UDP heatmaps at stride 4 from the stride-32 feature map (three
 # deconvolutions). RTMPose-m then starts from this backbone with
 # init_cfg=dict(type='Pretrained', prefix='backbone.', checkpoint=...).
-
-# schedule: the recipe's, 210 epochs (cosine over the second half)
-max_epochs = 210
-train_cfg = dict(max_epochs=max_epochs)
-param_scheduler = [
-    _base_.param_scheduler[0],
-    dict(
-        _base_.param_scheduler[1],
-        begin=max_epochs // 2,
-        end=max_epochs,
-        T_max=max_epochs // 2)
+# The 210-epoch recipe on the COCO + AIC data, at batch 8x256.
+_base_ = [
+    '../_base_/rtmpose-m_210e-256x192.py', '../../_base_/data/aic_coco.py'
 ]
 
 codec = dict(
@@ -47,8 +37,5 @@ test_dataloader = val_dataloader
 
 custom_hooks = [
     _base_.ema_hook,
-    dict(
-        type='PipelineSwitchHook',
-        switch_epoch=max_epochs - _base_.stage2_num_epochs,
-        switch_pipeline=train_pipeline_stage2)
+    dict(_base_.custom_hooks[-1], switch_pipeline=train_pipeline_stage2)
 ]

@@ -1,27 +1,8 @@
-_base_ = ['./rtmpose-m_8xb256-420e_coco-256x192.py']
+# RTMPose-m on COCO at 384x288: the recipe at this input (rtmpose/_base_/)
+# on COCO.
+_base_ = ['../_base_/rtmpose-m_420e-384x288.py', '../../_base_/data/coco.py']
 
-# input 288x384 (w x h): SimCC sigma grows with the number of bins
-codec = dict(_base_.codec, input_size=(288, 384), sigma=(6., 6.93))
-
-# the recipe's pipelines, cropping to this input and encoding with this codec
-train_pipeline, val_pipeline, train_pipeline_stage2 = ([
-    dict(step, input_size=codec['input_size'])
-    if step['type'] == 'TopdownAffine' else
-    dict(step, encoder=codec) if step['type'] == 'GenerateTarget' else step
-    for step in pipeline
-] for pipeline in (_base_.train_pipeline, _base_.val_pipeline,
-                   _base_.train_pipeline_stage2))
-
-model = dict(
-    head=dict(
-        input_size=codec['input_size'],
-        in_featuremap_size=tuple([s // 32 for s in codec['input_size']]),
-        decoder=codec))
-train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
-val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
+# the data go through the input size's pipelines
+train_dataloader = dict(dataset=dict(pipeline=_base_.train_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=_base_.val_pipeline))
 test_dataloader = val_dataloader
-# the stage-2 hook must carry this config's stage-2 pipeline
-custom_hooks = [
-    _base_.ema_hook,
-    dict(_base_.stage2_hook, switch_pipeline=train_pipeline_stage2)
-]

@@ -1,73 +1,19 @@
 # RTMPose-m on CrowdPose at 256x192 (RTMPose Table 8): trained on trainval,
 # evaluated on test with the detector boxes released with CrowdPose, AP
-# split by crowd index (easy / medium / hard). The COCO recipe with 210
-# epochs, batch 8x64 and 14 keypoints.
-_base_ = ['../coco/rtmpose-m_8xb256-420e_coco-256x192.py']
-
-# schedule: the COCO recipe's, 210 epochs (cosine over the second half)
-max_epochs = 210
-train_cfg = dict(max_epochs=max_epochs)
-param_scheduler = [
-    _base_.param_scheduler[0],
-    dict(
-        _base_.param_scheduler[1],
-        begin=max_epochs // 2,
-        end=max_epochs,
-        T_max=max_epochs // 2)
+# split by crowd index (easy / medium / hard). The 210-epoch recipe at
+# batch 8x64 with 14 keypoints.
+_base_ = [
+    '../_base_/rtmpose-m_210e-256x192.py', '../../_base_/data/crowdpose.py'
 ]
+
 auto_scale_lr = dict(base_batch_size=512)
 
 model = dict(head=dict(out_channels=14))
 
-# base dataset settings
-dataset_type = 'CrowdPoseDataset'
-data_mode = 'topdown'
-data_root = 'data/crowdpose/'
-
-# data loaders (the COCO pipelines: same input size)
 train_dataloader = dict(
-    batch_size=64,
-    dataset=dict(
-        _delete_=True,
-        type=dataset_type,
-        data_root=data_root,
-        data_mode=data_mode,
-        ann_file='annotations/mmpose_crowdpose_trainval.json',
-        data_prefix=dict(img='images/'),
-        pipeline=_base_.train_pipeline,
-    ))
+    batch_size=64, dataset=dict(pipeline=_base_.train_pipeline))
 val_dataloader = dict(
-    batch_size=32,
-    dataset=dict(
-        _delete_=True,
-        type=dataset_type,
-        data_root=data_root,
-        data_mode=data_mode,
-        ann_file='annotations/mmpose_crowdpose_test.json',
-        bbox_file=f'{data_root}annotations/det_for_crowd_test_0.1_0.5.json',
-        data_prefix=dict(img='images/'),
-        test_mode=True,
-        pipeline=_base_.val_pipeline,
-    ))
+    batch_size=32, dataset=dict(pipeline=_base_.val_pipeline))
 test_dataloader = val_dataloader
 
-# hooks: EMA of the weights; stage-2 augmentation for the last 30 epochs
-default_hooks = dict(
-    checkpoint=dict(
-        save_best='crowdpose/AP', rule='greater', max_keep_ckpts=1))
-custom_hooks = [
-    _base_.ema_hook,
-    dict(
-        type='PipelineSwitchHook',
-        switch_epoch=max_epochs - _base_.stage2_num_epochs,
-        switch_pipeline=_base_.train_pipeline_stage2)
-]
-
-# evaluators: CrowdPose AP (no GT areas: OKS uses 0.53 x box area)
-val_evaluator = dict(
-    type='CocoMetric',
-    ann_file=f'{data_root}annotations/mmpose_crowdpose_test.json',
-    use_area=False,
-    iou_type='keypoints_crowd',
-    prefix='crowdpose')
-test_evaluator = val_evaluator
+default_hooks = dict(checkpoint=dict(save_best='crowdpose/AP'))

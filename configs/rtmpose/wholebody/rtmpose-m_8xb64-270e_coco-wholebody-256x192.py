@@ -2,7 +2,10 @@
 # Table 6), evaluated on val2017 with the COCO person detections (AP 56)
 # for whole body, body, foot, face and hands. The COCO recipe with 270
 # epochs and batch 8x64.
-_base_ = ['../coco/rtmpose-m_8xb256-420e_coco-256x192.py']
+_base_ = [
+    '../_base_/rtmpose-m_420e-256x192.py',
+    '../../_base_/data/coco_wholebody.py'
+]
 
 # schedule: the COCO recipe's, 270 epochs (cosine over the second half)
 max_epochs = 270
@@ -19,19 +22,10 @@ auto_scale_lr = dict(base_batch_size=512)
 
 model = dict(head=dict(out_channels=133))
 
-dataset_type = 'CocoWholeBodyDataset'
-
-# data loaders: COCO images and boxes, whole-body annotations
 train_dataloader = dict(
-    batch_size=64,
-    dataset=dict(
-        type=dataset_type,
-        ann_file='annotations/coco_wholebody_train_v1.0.json'))
+    batch_size=64, dataset=dict(pipeline=_base_.train_pipeline))
 val_dataloader = dict(
-    batch_size=32,
-    dataset=dict(
-        type=dataset_type,
-        ann_file='annotations/coco_wholebody_val_v1.0.json'))
+    batch_size=32, dataset=dict(pipeline=_base_.val_pipeline))
 test_dataloader = val_dataloader
 
 # hooks: EMA of the weights; stage-2 augmentation for the last 30 epochs
@@ -39,13 +33,6 @@ default_hooks = dict(checkpoint=dict(save_best='coco-wholebody/AP'))
 custom_hooks = [
     _base_.ema_hook,
     dict(
-        _base_.stage2_hook,
+        _base_.custom_hooks[-1],
         switch_epoch=max_epochs - _base_.stage2_num_epochs)
 ]
-
-# evaluators: AP/AR of the whole body and of each part
-val_evaluator = dict(
-    _delete_=True,
-    type='CocoWholeBodyMetric',
-    ann_file='data/coco/annotations/coco_wholebody_val_v1.0.json')
-test_evaluator = val_evaluator

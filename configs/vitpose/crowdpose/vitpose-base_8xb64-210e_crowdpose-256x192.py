@@ -3,45 +3,19 @@
 # with CrowdPose, AP split by crowd index). In the paper this head is
 # trained jointly with the COCO / AIC / MPII heads on a shared backbone and
 # split off for evaluation; this config is that split model, trainable on
-# CrowdPose alone with the COCO recipe.
-_base_ = ['../coco/vitpose-base_8xb64-210e_coco-256x192.py']
+# CrowdPose alone with the ViTPose-B recipe.
+_base_ = [
+    '../_base_/vitpose-base_210e-256x192.py', '../../_base_/data/crowdpose.py'
+]
 
 model = dict(head=dict(out_channels=14))
 
-dataset_type = 'CrowdPoseDataset'
-data_mode = 'topdown'
-data_root = 'data/crowdpose/'
-
 train_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type=dataset_type,
-        data_root=data_root,
-        data_mode=data_mode,
-        ann_file='annotations/mmpose_crowdpose_trainval.json',
-        data_prefix=dict(img='images/'),
-        pipeline=_base_.train_pipeline,
-    ))
+    batch_size=64,
+    num_workers=4,
+    dataset=dict(pipeline=_base_.train_pipeline))
 val_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type=dataset_type,
-        data_root=data_root,
-        data_mode=data_mode,
-        ann_file='annotations/mmpose_crowdpose_test.json',
-        bbox_file=f'{data_root}annotations/det_for_crowd_test_0.1_0.5.json',
-        data_prefix=dict(img='images/'),
-        test_mode=True,
-        pipeline=_base_.val_pipeline,
-    ))
+    batch_size=32, num_workers=4, dataset=dict(pipeline=_base_.val_pipeline))
 test_dataloader = val_dataloader
 
 default_hooks = dict(checkpoint=dict(save_best='crowdpose/AP'))
-
-val_evaluator = dict(
-    type='CocoMetric',
-    ann_file=f'{data_root}annotations/mmpose_crowdpose_test.json',
-    use_area=False,
-    iou_type='keypoints_crowd',
-    prefix='crowdpose')
-test_evaluator = val_evaluator
