@@ -11,7 +11,7 @@ from mmengine.device import get_device
 from mmengine.dist import is_distributed
 from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper, revert_sync_batchnorm
-from mmengine.runner import BaseLoop, Runner
+from mmengine.runner import BaseLoop, EpochBasedTrainLoop, Runner
 from torch import nn
 
 from rtmpose.registry import RUNNERS
@@ -57,7 +57,9 @@ class PoseRunner(Runner):
       ``auto_scale_lr.base_batch_size`` and scaling is off;
     - distributed runs on CPU: the gloo process group is started here (not
       by mmengine, which needs CUDA) and SyncBN becomes BN;
-    - ``None`` in ``default_hooks`` turns off any hook by name;
+    - ``None`` in ``default_hooks`` turns off any hook by name, and a
+      reference-style ``train_cfg = dict(by_epoch=True, ...)`` works on the
+      declared loop type;
     - ``verbose = False`` (``default_runtime.py``): the console logger shows
       warnings only, next to :class:`ConsoleReportHook`'s lines; the work-dir
       log file keeps everything.
@@ -117,6 +119,29 @@ class PoseRunner(Runner):
                                                      WorkerSignalGuard):
             loader.worker_init_fn = WorkerSignalGuard(loader.worker_init_fn)
         return loader
+
+    def build_train_loop(self, loop):
+        """mmengine's, also for configs written like the reference ones
+        (``train_cfg = dict(by_epoch=True, max_epochs=...)``) on top of
+        ``default_runtime.py``'s loop type, which mmengine refuses: an
+        epoch-based type makes ``by_epoch=True`` redundant (dropped), and
+        ``by_epoch=False`` there is an error naming the fix."""
+        if isinstance(loop, dict) and 'type' in loop and 'by_epoch' in loop:
+            loop_type = loop['type']
+            epoch_based = loop_type in ('ResumableEpochBasedTrainLoop',
+                                        'EpochBasedTrainLoop') or (
+                isinstance(loop_type, type)
+                and issubclass(loop_type, EpochBasedTrainLoop))
+            if epoch_based and loop['by_epoch']:
+                loop = {k: v for k, v in loop.items() if k != 'by_epoch'}
+            elif epoch_based:
+                raise ValueError(
+                    f'train_cfg: by_epoch=False with the epoch-based loop '
+                    f'{loop_type!r} (from default_runtime.py); for '
+                    "iteration-based training set train_cfg = dict("
+                    "_delete_=True, type='IterBasedTrainLoop', max_iters=N, "
+                    'val_interval=M)')
+        return super().build_train_loop(loop)
 
     def train(self) -> nn.Module:
         try:

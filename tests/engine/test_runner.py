@@ -110,3 +110,20 @@ def test_load_from_is_strict_unless_the_config_says_not(tmp_path):
                                    load_from_strict=False))
     lenient.load_checkpoint(path)
     assert lenient._has_loaded
+
+
+def test_reference_style_train_cfg_on_the_declared_loop(tmp_path):
+    """mmpose's configs write ``train_cfg = dict(by_epoch=True, ...)``; on
+    default_runtime.py's loop type that is redundant, and ``by_epoch=False``
+    is refused naming the fix (mmengine alone refuses both)."""
+    cfg = toy_cfg(tmp_path / 'a', train_cfg=dict(
+        type='ResumableEpochBasedTrainLoop', by_epoch=True, max_epochs=2))
+    runner = build_runner(cfg)
+    loop = runner.build_train_loop(runner._train_loop)
+    assert isinstance(loop, ResumableEpochBasedTrainLoop)
+    assert loop.max_epochs == 2
+    cfg = toy_cfg(tmp_path / 'b', train_cfg=dict(
+        type='ResumableEpochBasedTrainLoop', by_epoch=False, max_iters=5))
+    runner = build_runner(cfg)
+    with pytest.raises(ValueError, match="type='IterBasedTrainLoop'"):
+        runner.build_train_loop(runner._train_loop)
