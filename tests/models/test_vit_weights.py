@@ -1,50 +1,16 @@
 """Loading MAE and official ViTPose weights into our layout."""
-import re
 from collections import OrderedDict
 
 import pytest
 import torch
 import torch.nn.functional as F
 from mmengine.registry import init_default_scope
+from published_layouts import (TINY, build_estimator, official_layout,
+                               randomised, to_timm)
 
-import rtmpose.models  # noqa: F401
 from rtmpose.engine import checkpoint as ckpt_io
 from rtmpose.models.backbones import (VisionTransformer, convert_vit_backbone,
                                       convert_vitpose_official)
-from rtmpose.registry import MODELS
-
-TINY = dict(embed_dims=32, num_layers=2, num_heads=2, feedforward_channels=64)
-
-# our backbone names -> timm / MAE / official ViTPose names
-TO_TIMM = (
-    (r'^layers\.(\d+)\.ln1\.', r'blocks.\1.norm1.'),
-    (r'^layers\.(\d+)\.ln2\.', r'blocks.\1.norm2.'),
-    (r'^layers\.(\d+)\.attn\.', r'blocks.\1.attn.'),
-    (r'^layers\.(\d+)\.ffn\.layers\.0\.0\.', r'blocks.\1.mlp.fc1.'),
-    (r'^layers\.(\d+)\.ffn\.layers\.1\.', r'blocks.\1.mlp.fc2.'),
-    (r'^patch_embed\.projection\.', 'patch_embed.proj.'),
-)
-
-
-def to_timm(state_dict, final_norm):
-    out = OrderedDict()
-    for key, value in state_dict.items():
-        for pattern, repl in TO_TIMM:
-            key = re.sub(pattern, repl, key)
-        out[re.sub(r'^ln1\.', final_norm + '.', key)] = value
-    return out
-
-
-def randomised(module):
-    torch.manual_seed(0)
-    with torch.no_grad():
-        for value in module.state_dict().values():
-            if value.is_floating_point():
-                value.copy_(torch.rand_like(value) * 0.2 + 0.9
-                            if value.ndim == 1 else torch.randn_like(value) *
-                            0.05)
-    return module.eval()
-
 
 def fake_mae(vit, grid_side, patch=16):
     """An MAE-style state_dict of ``vit``'s weights on a square grid."""
@@ -131,40 +97,6 @@ def test_unknown_grid_is_an_error():
     sd['pos_embed'] = torch.zeros(1, 6 * 5, 32)
     with pytest.raises(ValueError, match='not square'):
         convert_vit_backbone(sd, vit.patch_grid, vit.patch_size)
-
-
-def build_estimator():
-    init_default_scope('rtmpose')
-    return MODELS.build(
-        dict(
-            type='TopdownPoseEstimator',
-            backbone=dict(
-                type='VisionTransformer',
-                arch=TINY,
-                img_size=(64, 48),
-                patch_cfg=dict(padding=2)),
-            head=dict(
-                type='HeatmapHead',
-                in_channels=32,
-                out_channels=5,
-                deconv_out_channels=(16, 16))))
-
-
-def official_layout(model):
-    """The same tensors in the official ViTPose layout: timm block names,
-    ``last_norm``, an extra leading position entry the official forward adds
-    to every token, and the head under ``keypoint_head``."""
-    sd = model.state_dict()
-    backbone = OrderedDict((k[9:], v) for k, v in sd.items()
-                           if k.startswith('backbone.'))
-    backbone = to_timm(backbone, 'last_norm')
-    extra = torch.randn(1, 1, backbone['pos_embed'].shape[-1])
-    backbone['pos_embed'] = torch.cat(
-        [extra, backbone['pos_embed'] - extra], 1)
-    out = OrderedDict(('backbone.' + k, v) for k, v in backbone.items())
-    out.update(('keypoint_head.' + k[5:], v) for k, v in sd.items()
-               if k.startswith('head.'))
-    return out
 
 
 def test_official_checkpoint_same_outputs(tmp_path):
