@@ -1,16 +1,16 @@
 """Built RTMPose models match the reference checkpoints key for key."""
-import re
 from pathlib import Path
 
 import pytest
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
+from listings import assert_matches_listing
+
 import rtmpose.models  # noqa: F401  (registers the model parts)
 from rtmpose.registry import MODELS
 
 REPO = Path(__file__).resolve().parents[2]
-SPEC = REPO.parent / 'shared' / 'spec' / 'checkpoint_keys'
 CONFIGS = REPO / 'configs' / 'rtmpose' / 'coco'
 
 # listing -> config whose model it was built from (the AIC+COCO models share
@@ -33,28 +33,10 @@ def build_from_config(name: str):
     return MODELS.build(Config.fromfile(CONFIGS / name).model)
 
 
-def read_listing(path: Path) -> dict:
-    """``key (d0, d1, ...)`` lines -> {key: shape tuple}."""
-    listing = {}
-    for line in path.read_text().splitlines():
-        if line.strip():
-            key, shape = line.split(' ', 1)
-            listing[key] = tuple(int(d) for d in re.findall(r'\d+', shape))
-    return listing
-
-
 @pytest.mark.parametrize('listing', sorted(LISTING_CONFIG))
 def test_state_dict_matches_listing(listing):
-    path = SPEC / f'{listing}.txt'
-    if not path.exists():
-        pytest.skip(f'reference listing {path} not available')
-    expected = read_listing(path)
     model = build_from_config(LISTING_CONFIG[listing])
-    got = {k: tuple(v.shape) for k, v in model.state_dict().items()}
-    assert sorted(set(got) - set(expected)) == [], 'unexpected keys'
-    assert sorted(set(expected) - set(got)) == [], 'missing keys'
-    wrong = {k: (got[k], expected[k]) for k in got if got[k] != expected[k]}
-    assert wrong == {}, 'shape mismatches (got, expected)'
+    assert_matches_listing(model.state_dict(), f'{listing}.txt')
 
 
 @pytest.mark.parametrize('size', sorted(PARAMS_M))

@@ -1,6 +1,5 @@
 """RTMDet: published layouts, forward shapes, preprocessing, post-processing
 into image pixels, checkpoint loading and ``inference_detector``."""
-import re
 from pathlib import Path
 
 import cv2
@@ -10,13 +9,14 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
+from listings import assert_matches_listing
+
 import rtmpose.models  # noqa: F401  (registers the model parts)
 from rtmpose.apis import inference_detector, init_model
 from rtmpose.engine import checkpoint as ckpt_io
 from rtmpose.registry import MODELS
 
 REPO = Path(__file__).resolve().parents[2]
-SPEC = REPO.parent / 'shared' / 'spec' / 'checkpoint_keys'
 CONFIGS = {
     'nano': REPO / 'configs/rtmdet/person/rtmdet_nano_320-8xb32_coco-person.py',
     'm': REPO / 'configs/rtmdet/person/rtmdet_m_640-8xb32_coco-person.py',
@@ -34,26 +34,9 @@ def build(size: str):
     return MODELS.build(Config.fromfile(str(CONFIGS[size])).model)
 
 
-def read_listing(path: Path) -> dict:
-    listing = {}
-    for line in path.read_text().splitlines():
-        if line.strip():
-            key, shape = line.split(' ', 1)
-            listing[key] = tuple(int(d) for d in re.findall(r'\d+', shape))
-    return listing
-
-
 @pytest.mark.parametrize('size', sorted(CONFIGS))
 def test_state_dict_matches_listing(size):
-    path = SPEC / LISTINGS[size]
-    if not path.exists():
-        pytest.skip(f'reference listing {path} not available')
-    expected = read_listing(path)
-    got = {k: tuple(v.shape) for k, v in build(size).state_dict().items()}
-    assert sorted(set(got) - set(expected)) == [], 'unexpected keys'
-    assert sorted(set(expected) - set(got)) == [], 'missing keys'
-    wrong = {k: (got[k], expected[k]) for k in got if got[k] != expected[k]}
-    assert wrong == {}, 'shape mismatches (got, expected)'
+    assert_matches_listing(build(size).state_dict(), LISTINGS[size])
 
 
 @pytest.mark.parametrize('size', sorted(CONFIGS))

@@ -1,5 +1,4 @@
 """VisionTransformer and the ViTPose configs: layout, size, forward."""
-import re
 from pathlib import Path
 
 import pytest
@@ -8,6 +7,8 @@ import torch.nn.functional as F
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
+from listings import assert_matches_listing
+
 import rtmpose.models  # noqa: F401  (registers the model parts)
 from rtmpose.models.backbones import VisionTransformer
 from rtmpose.models.heads import HeatmapHead
@@ -15,7 +16,6 @@ from rtmpose.models.layers import MultiheadSelfAttention
 from rtmpose.registry import MODELS
 
 REPO = Path(__file__).resolve().parents[2]
-SPEC = REPO.parent / 'shared' / 'spec' / 'checkpoint_keys'
 CONFIGS = REPO / 'configs' / 'vitpose' / 'coco'
 
 LISTING_CONFIG = {
@@ -39,27 +39,10 @@ def build_on_meta(config_name: str):
         return MODELS.build(Config.fromfile(CONFIGS / config_name).model)
 
 
-def read_listing(path: Path) -> dict:
-    listing = {}
-    for line in path.read_text().splitlines():
-        if line.strip():
-            key, shape = line.split(' ', 1)
-            listing[key] = tuple(int(d) for d in re.findall(r'\d+', shape))
-    return listing
-
-
 @pytest.mark.parametrize('listing', sorted(LISTING_CONFIG))
 def test_state_dict_matches_listing(listing):
-    path = SPEC / f'{listing}.txt'
-    if not path.exists():
-        pytest.skip(f'reference listing {path} not available')
-    expected = read_listing(path)
     model = build_on_meta(LISTING_CONFIG[listing])
-    got = {k: tuple(v.shape) for k, v in model.state_dict().items()}
-    assert sorted(set(got) - set(expected)) == [], 'unexpected keys'
-    assert sorted(set(expected) - set(got)) == [], 'missing keys'
-    wrong = {k: (got[k], expected[k]) for k in got if got[k] != expected[k]}
-    assert wrong == {}, 'shape mismatches (got, expected)'
+    assert_matches_listing(model.state_dict(), f'{listing}.txt')
 
 
 @pytest.mark.parametrize('arch', sorted(PARAMS_M))
