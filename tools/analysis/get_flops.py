@@ -4,7 +4,7 @@ Usage::
 
     python tools/analysis/get_flops.py CONFIG [--input-shape H W]
 
-Convention: see :mod:`rtmpose.models.utils.complexity` (multiply-adds,
+Convention: see :mod:`rtmpose.engine.complexity` (multiply-adds,
 as the RTMPose paper).
 """
 import argparse

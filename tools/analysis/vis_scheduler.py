@@ -9,9 +9,9 @@ no images) to count the samples of an epoch. The number of training
 processes (GPUs) defaults to the one in the config's name (``8xb256``: 8
 GPUs with batch 256 each), else 1.
 """
-import re
 import argparse
 import os.path as osp
+import re
 import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(
