@@ -20,11 +20,11 @@ sys.path.insert(0,
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
-from mmengine.config import Config  # noqa: E402
 from mmengine.dataset import pseudo_collate  # noqa: E402
 from mmengine.logging import MMLogger  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
 
+from rtmpose.config_loading import load_config  # noqa: E402
 from rtmpose.registry import DATASETS, MODELS  # noqa: E402
 
 
@@ -66,7 +66,7 @@ def main():
     args = p.parse_args()
     torch.set_num_threads(1)
     MMLogger.get_instance('mmengine', log_level='WARNING')
-    cfg = Config.fromfile(args.config)
+    cfg = load_config(args.config)
     init_default_scope(cfg.get('default_scope', 'rtmpose'))
     cfg.model.backbone.pop('init_cfg', None)
     cfg.train_dataloader.dataset.update(
