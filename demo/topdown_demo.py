@@ -146,9 +146,10 @@ def main(argv=None):
         model = args.config
     else:
         model = (args.config, args.checkpoint)
+    detector = _detector_spec(args)
     inferencer = PoseInferencer(model,
                                 device=args.device,
-                                detector=_detector_spec(args),
+                                detector=detector,
                                 det_weights=args.det_weights,
                                 det_score_thr=args.det_score_thr,
                                 det_interval=args.det_interval,
@@ -163,7 +164,7 @@ def main(argv=None):
     if args.max_frames is not None:
         total = args.max_frames if total is None else min(
             total, args.max_frames)
-    if _detector_spec(args) is None:
+    if detector is None:
         print('no detector (--det-config, --det-json or --detector): each '
               'frame is one whole-image person box')
     progress = ProgressBar(total) if total and total > 1 else None

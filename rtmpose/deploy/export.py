@@ -16,7 +16,7 @@ since torch 2.9, which needs the extra ``onnxscript`` package.)
 import os
 import os.path as osp
 import warnings
-from typing import Optional, Tuple
+from typing import List, Optional, Tuple
 
 import numpy as np
 import torch
@@ -100,6 +100,39 @@ class ExportWrapper(nn.Module):
         return keypoints, scores
 
 
+def trace_to_proto(wrapper: nn.Module,
+                   dummy: Tensor,
+                   output: str,
+                   opset: int,
+                   input_names: List[str],
+                   output_names: List[str],
+                   dynamic_axes: Optional[dict] = None):
+    """Trace ``wrapper`` on ``dummy`` -> its ``onnx.ModelProto``, for
+    ``save_with_metadata`` to write to ``output``. The exporter writes a
+    file: a temporary one next to ``output``, removed afterwards."""
+    import onnx
+
+    os.makedirs(osp.dirname(osp.abspath(output)), exist_ok=True)
+    partial = temp_name_for(output)
+    try:
+        with warnings.catch_warnings():
+            # the TorchScript exporter's deprecation notice and tracer notes
+            # on Python shape checks (shapes are fixed apart from the batch)
+            warnings.simplefilter('ignore', DeprecationWarning)
+            warnings.simplefilter('ignore', torch.jit.TracerWarning)
+            torch.onnx.export(wrapper, (dummy, ),
+                              partial,
+                              dynamo=False,
+                              opset_version=opset,
+                              input_names=input_names,
+                              output_names=output_names,
+                              dynamic_axes=dynamic_axes)
+        return onnx.load(partial)
+    finally:
+        if osp.exists(partial):
+            os.remove(partial)
+
+
 def dataset_crops(cfg, split: str = 'train', num: int = 256) -> np.ndarray:
     """``num`` model inputs (N, h, w, 3) uint8 BGR, evenly spaced over the
     ``split`` ('train' or 'val') dataset of ``cfg`` and made by the test
@@ -158,8 +191,6 @@ def export_onnx(model: nn.Module,
     Returns:
         the metadata dict written into the file.
     """
-    import onnx
-
     if opset < MIN_OPSET:
         raise ValueError(f'opset must be >= {MIN_OPSET}, got {opset}')
     settings = crop_settings(model.cfg)
@@ -205,27 +236,8 @@ def export_onnx(model: nn.Module,
     wrapper.eval()
     names = OUTPUT_NAMES[kind]
     axes = {n: {0: 'batch'} for n in (INPUT_NAME, ) + names}
-    os.makedirs(osp.dirname(osp.abspath(output)), exist_ok=True)
-    # the exporter writes a file; its graph gets the metadata and is written
-    # to ``output`` atomically by save_with_metadata
-    partial = temp_name_for(output)
-    try:
-        with warnings.catch_warnings():
-            # the TorchScript exporter's deprecation notice and tracer notes
-            # on Python shape checks (shapes are fixed apart from the batch)
-            warnings.simplefilter('ignore', DeprecationWarning)
-            warnings.simplefilter('ignore', torch.jit.TracerWarning)
-            torch.onnx.export(wrapper, (dummy, ),
-                              partial,
-                              dynamo=False,
-                              opset_version=opset,
-                              input_names=[INPUT_NAME],
-                              output_names=list(names),
-                              dynamic_axes=axes if dynamic_batch else None)
-        proto = onnx.load(partial)
-    finally:
-        if osp.exists(partial):
-            os.remove(partial)
+    proto = trace_to_proto(wrapper, dummy, output, opset, [INPUT_NAME],
+                           list(names), axes if dynamic_batch else None)
     meta = dict(format_version=FORMAT_VERSION,
                 input_size=list(input_size),
                 outputs=kind,

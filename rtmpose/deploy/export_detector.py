@@ -9,18 +9,14 @@ dependent rest (per-level score threshold and top-k, rescale, NMS, at most
 ``max_per_img``) runs in numpy (``rtmpose.deploy.det_postprocess``) with the
 test_cfg stored in the metadata.
 """
-import os
-import os.path as osp
-import warnings
 from typing import List
 
 import torch
 from torch import Tensor, nn
 
+from .export import MIN_OPSET, trace_to_proto
 from .metadata import (DET_INPUT_NAME, DET_OUTPUTS, FORMAT_VERSION,
                        save_with_metadata)
-
-MIN_OPSET = 17
 
 
 class DetExportWrapper(nn.Module):
@@ -69,8 +65,6 @@ def export_detector_onnx(model: nn.Module, output: str,
     """Write the detector ``model`` (from ``init_model``) as ONNX with
     rtmpose metadata (``task='detection'``, see ``rtmpose.deploy.metadata``)
     at its test pipeline's input size. Returns the metadata."""
-    import onnx
-
     if opset < MIN_OPSET:
         raise ValueError(f'opset must be >= {MIN_OPSET}, got {opset}')
     input_size, pad_val = _letterbox_settings(model.cfg)
@@ -93,16 +87,9 @@ def export_detector_onnx(model: nn.Module, output: str,
         classes=list(model.dataset_meta.get('classes', ('person', ))))
     dummy = torch.zeros((1, input_size[1], input_size[0], 3),
                         dtype=torch.uint8)
-    os.makedirs(osp.dirname(osp.abspath(output)), exist_ok=True)
-    partial = f'{output}.partial'
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore', DeprecationWarning)
-        warnings.simplefilter('ignore', torch.jit.TracerWarning)
-        torch.onnx.export(wrapper, (dummy, ), partial, dynamo=False,
-                          opset_version=opset,
-                          input_names=[DET_INPUT_NAME],
-                          output_names=list(DET_OUTPUTS))
-    save_with_metadata(onnx.load(partial), meta, output)
+    proto = trace_to_proto(wrapper, dummy, output, opset, [DET_INPUT_NAME],
+                           list(DET_OUTPUTS))
+    save_with_metadata(proto, meta, output)
     return meta
 
 

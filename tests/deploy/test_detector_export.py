@@ -68,6 +68,11 @@ def test_metadata(detector):
     assert meta['pad_val'] == 114.0 and meta['classes'] == ['person']
 
 
+def test_export_leaves_no_temporary_file(detector):
+    _, path, _ = detector
+    assert os.listdir(os.path.dirname(path)) == [os.path.basename(path)]
+
+
 @pytest.mark.parametrize('hw', [(240, 400), (500, 300)])
 def test_runtime_matches_pytorch(detector, hw):
     model, path, _ = detector

@@ -183,6 +183,17 @@ def test_csv_to_coco(tmp_path):
         tool.convert(str(bad), str(tmp_path / 'images'))
 
 
+def test_csv_first_row_unlabelled_is_data_not_header(tmp_path):
+    tool = _tool('csv_to_coco')
+    _image(tmp_path / 'images' / 'a.png')
+    csv_file = tmp_path / 'ann.csv'
+    csv_file.write_text('a.png,nan,nan,20,30\na.png,10,10,20,30\n')
+    data = tool.convert(str(csv_file), str(tmp_path / 'images'))
+    assert data['categories'][0]['keypoints'] == ['kpt_0', 'kpt_1']
+    assert [a['keypoints'] for a in data['annotations']] == [
+        [0., 0., 0, 20., 30., 2], [10., 10., 2, 20., 30., 2]]
+
+
 @pytest.mark.parametrize('row, match', [
     ('a.png,10,10,l20,30,,',
      r"bad.csv line 3, column 4 \(left_eye_x\): 'l20' is not a number"),

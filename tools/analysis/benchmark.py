@@ -307,9 +307,9 @@ def _calibrate_norms(model, input_wh) -> None:
 
 
 def _export_detector(size: str, out_dir: str):
-    """Eval-mode RTMDet-``size`` (random weights, or ``checkpoint``), its
-    ONNX export and an int8 copy (ranges from random images: speed does
-    not depend on them); returns (model, fp32 path, int8 path)."""
+    """Eval-mode RTMDet-``size`` (random weights), its ONNX export and an
+    int8 copy (ranges from random images: speed does not depend on them);
+    returns (model, fp32 path, int8 path)."""
     from rtmpose.apis import init_model
     from rtmpose.deploy.export_detector import export_detector_onnx
     from rtmpose.deploy.quantize import quantize_int8
@@ -382,7 +382,7 @@ def bench_det_pose_video(threads: int, pose_sizes='tsm', intervals=(1, 5),
     RTMPose-m also both int8), detection every frame (K=1) and every 5th
     (K=5), with 1 to 10 people."""
     from rtmpose.apis import CocoJsonDetector, PoseInferencer
-    from rtmpose.datasets.synthetic_video import make_synthetic_video
+    from rtmpose.datasets.synthetic import make_synthetic_video
     from rtmpose.deploy import OnnxDetector
     tmp = tempfile.mkdtemp(prefix='rtmpose-detpose-')
     torch.set_flush_denormal(True)

@@ -24,10 +24,10 @@ sys.path.insert(0,
 
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
-from mmengine.config import Config  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
 from mmengine.runner import set_random_seed  # noqa: E402
 
+from rtmpose.config_loading import load_config  # noqa: E402
 from rtmpose.registry import DATASETS  # noqa: E402
 from rtmpose.visualization import (
     draw_heatmaps,
@@ -81,7 +81,7 @@ def main(argv=None):
     if args.scale <= 0:
         parser.error(f'--scale must be > 0, got {args.scale}')
 
-    cfg = Config.fromfile(args.config)
+    cfg = load_config(args.config)
     init_default_scope(cfg.get('default_scope', 'rtmpose'))
     set_random_seed(args.seed)
     loader = cfg.train_dataloader if args.phase == 'train' \

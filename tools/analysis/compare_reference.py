@@ -52,6 +52,7 @@ import numpy as np
 import torch
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+sys.path.insert(0, ROOT)  # this checkout's rtmpose, as the other tools
 DEFAULT_REFERENCE_PYTHON = os.environ.get('RTMPOSE_REFERENCE_PYTHON',
                                           '/tmp/mmpose-ref/bin/python')
 REF_CONFIGS = osp.join('configs', 'body_2d_keypoint')

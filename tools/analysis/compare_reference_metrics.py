@@ -29,7 +29,7 @@ the training-time ``acc_pose`` of a heatmap and a SimCC batch, with both
 headline values and the largest difference over all stats. Exit status
 1 when any difference exceeds ``--tolerance``.
 
-``compare_reference.py`` runs this as its last stage (``main(argv)``).
+``compare_reference.py`` runs this as its last stage (in a subprocess).
 """
 import argparse
 import contextlib

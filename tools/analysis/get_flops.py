@@ -4,7 +4,7 @@ Usage::
 
     python tools/analysis/get_flops.py CONFIG [--input-shape H W]
 
-Convention: see :mod:`rtmpose.models.utils.complexity` (multiply-adds,
+Convention: see :mod:`rtmpose.engine.complexity` (multiply-adds,
 as the RTMPose paper).
 """
 import argparse
@@ -14,9 +14,9 @@ import sys
 sys.path.insert(0,
                 osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
-from mmengine.config import Config  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
 
+from rtmpose.config_loading import load_config  # noqa: E402
 from rtmpose.engine.complexity import count_complexity  # noqa: E402
 from rtmpose.registry import MODELS  # noqa: E402
 
@@ -24,7 +24,7 @@ from rtmpose.registry import MODELS  # noqa: E402
 def build_model(config: str) -> tuple:
     """The config's model (plain BN, no pretrained weights) and its input
     shape (H, W) from the codec / head input_size (w, h)."""
-    cfg = Config.fromfile(config)
+    cfg = load_config(config)
     init_default_scope(cfg.get('default_scope', 'rtmpose'))
     backbone = cfg.model.get('backbone', {})
     backbone.pop('init_cfg', None)

@@ -12,15 +12,20 @@ Usage::
 """
 import argparse
 import copy
+import os.path as osp
+import sys
 
-import numpy as np
-import torch
-from mmengine.config import Config
-from mmengine.dataset import pseudo_collate
-from mmengine.logging import MMLogger
-from mmengine.registry import init_default_scope
+sys.path.insert(0,
+                osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
-from rtmpose.registry import DATASETS, MODELS
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+from mmengine.dataset import pseudo_collate  # noqa: E402
+from mmengine.logging import MMLogger  # noqa: E402
+from mmengine.registry import init_default_scope  # noqa: E402
+
+from rtmpose.config_loading import load_config  # noqa: E402
+from rtmpose.registry import DATASETS, MODELS  # noqa: E402
 
 
 def fixed_batches(cfg, num_batches: int, batch_size: int, seed: int):
@@ -36,7 +41,6 @@ def fixed_batches(cfg, num_batches: int, batch_size: int, seed: int):
 def train(model, batches, steps: int, lr: float, dtype):
     model = model.to(dtype).train()
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
-    losses = []
     for step in range(steps):
         data = model.data_preprocessor(batches[step % len(batches)], True)
         loss = model(data['inputs'].to(dtype), data['data_samples'],
@@ -44,8 +48,7 @@ def train(model, batches, steps: int, lr: float, dtype):
         opt.zero_grad()
         loss.backward()
         opt.step()
-        losses.append(loss.item())
-        yield step, losses[-1], model
+        yield step, loss.item(), model
 
 
 def main():
@@ -63,7 +66,7 @@ def main():
     args = p.parse_args()
     torch.set_num_threads(1)
     MMLogger.get_instance('mmengine', log_level='WARNING')
-    cfg = Config.fromfile(args.config)
+    cfg = load_config(args.config)
     init_default_scope(cfg.get('default_scope', 'rtmpose'))
     cfg.model.backbone.pop('init_cfg', None)
     cfg.train_dataloader.dataset.update(

@@ -9,9 +9,9 @@ no images) to count the samples of an epoch. The number of training
 processes (GPUs) defaults to the one in the config's name (``8xb256``: 8
 GPUs with batch 256 each), else 1.
 """
-import re
 import argparse
 import os.path as osp
+import re
 import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(
@@ -23,6 +23,7 @@ matplotlib.use('Agg')  # no display needed
 import matplotlib.pyplot as plt  # noqa: E402
 from mmengine.config import Config, DictAction  # noqa: E402
 
+from rtmpose.config_loading import load_config  # noqa: E402
 from rtmpose.engine.launch import merge_cfg_options  # noqa: E402
 from rtmpose.engine.scheduler_simulation import (  # noqa: E402
     iters_per_epoch, simulate_param_schedulers)
@@ -72,7 +73,7 @@ def samples_per_epoch(cfg: Config) -> int:
 
 def main(argv=None):
     args = parse_args(argv)
-    cfg = Config.fromfile(args.config)
+    cfg = load_config(args.config)
     merge_cfg_options(cfg, args.cfg_options)
     samples = args.dataset_size or samples_per_epoch(cfg)
     ngpus = args.ngpus or gpus_in_name(args.config)

@@ -33,12 +33,14 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(
 from rtmpose.fileio import atomic_write  # noqa: E402
 
 
-def _number(text: str) -> Optional[float]:
+def _is_number(text: str) -> bool:
+    """Whether a cell holds a number (``nan`` included: an unlabelled
+    keypoint of a data row, not a header)."""
     try:
-        value = float(text)
+        float(text)
     except ValueError:
-        return None
-    return None if math.isnan(value) else value
+        return False
+    return True
 
 
 def _coordinate(text: str, where: str) -> Optional[float]:
@@ -81,7 +83,7 @@ def convert(csv_file: str, images_dir: str, names: Optional[List[str]] = None,
         raise ValueError(f'{csv_file} is empty')
     header = None
     first = rows[0][1]
-    if len(first) > 1 and _number(first[1]) is None and first[1].strip():
+    if len(first) > 1 and first[1].strip() and not _is_number(first[1]):
         header, rows = first, rows[1:]
     if not rows:
         raise ValueError(f'{csv_file} has a header but no rows')
