@@ -7,6 +7,7 @@ import numpy as np
 
 from .figure import _SHIFT, _SUBPIX, _direction, _hsv, _side_colour
 
+
 def _paint(canvas, fig, colour=None):
     """Paint a figure on ``canvas``; with ``colour``: a flat, aliased mask."""
     line_type = cv2.LINE_AA if colour is None else cv2.LINE_8
@@ -72,6 +73,7 @@ def _background(rng, w, h, params):
             cv2.ellipse(img, (x, y), axes, float(rng.uniform(0, 180)), 0, 360,
                         col, -1, cv2.LINE_AA)
     return img
+
 
 def _add_noise(rng, img, std):
     """Gaussian pixel noise, drawn as a quantile table indexed by random bytes

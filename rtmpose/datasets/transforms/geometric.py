@@ -14,9 +14,8 @@ import cv2
 import numpy as np
 from mmcv.transforms import BaseTransform
 
-from rtmpose.structures.bbox import rescale_size
 from rtmpose.registry import TRANSFORMS
-from rtmpose.structures import bbox_inside, clip_bbox
+from rtmpose.structures import bbox_inside, clip_bbox, rescale_size
 
 INTERPOLATIONS = {
     'nearest': cv2.INTER_NEAREST,
