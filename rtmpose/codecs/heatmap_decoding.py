@@ -193,7 +193,7 @@ def refine_keypoints_dark_udp(locs: np.ndarray, heatmaps: np.ndarray,
     hessian = np.stack([dxx, dxy, dxy, dyy], -1).reshape(m, 2, 2)
     hessian = hessian + np.finfo(np.float32).eps * np.eye(2)
     offset = np.einsum('imn,in->im', np.linalg.inv(hessian), grad)
-    out = locs.astype(np.float32).copy()
+    out = locs.astype(np.float32)
     out -= offset
     return out
 

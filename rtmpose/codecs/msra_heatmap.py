@@ -78,4 +78,3 @@ class MSRAHeatmap(BaseHeatmapCodec):
                 f'heatmap_size={self.heatmap_size}, sigma={self.sigma:g}, '
                 f'unbiased={self.unbiased}, '
                 f'blur_kernel_size={self.blur_kernel_size})')
-

@@ -9,6 +9,7 @@ import numpy as np
 from rtmpose.registry import KEYPOINT_CODECS
 from .arguments import positive_number, positive_per_axis, size_pair
 from .base import BaseKeypointCodec
+from .heatmap_encoding import check_keypoints
 
 
 @KEYPOINT_CODECS.register_module()
@@ -103,18 +104,8 @@ class SimCCLabel(BaseKeypointCodec):
                keypoints_visible: Optional[np.ndarray] = None) -> dict:
         """Keypoints (N, K, 2) pixels in input space, visibility (N, K)
         -> labels and weights (see class docstring)."""
-        keypoints = np.asarray(keypoints, dtype=np.float32)
-        if keypoints.ndim != 3 or keypoints.shape[-1] != 2:
-            raise ValueError('keypoints must be (N, K, 2), got '
-                             f'{keypoints.shape}')
-        if keypoints_visible is None:
-            keypoints_visible = np.ones(keypoints.shape[:2], np.float32)
-        keypoints_visible = np.asarray(keypoints_visible, dtype=np.float32)
-        if keypoints_visible.shape != keypoints.shape[:2]:
-            raise ValueError('keypoints_visible must be (N, K) = '
-                             f'{keypoints.shape[:2]}, got '
-                             f'{keypoints_visible.shape}')
-
+        keypoints, keypoints_visible = check_keypoints(
+            keypoints, keypoints_visible, type(self).__name__)
         mu = np.around(keypoints * np.float32(self.simcc_split_ratio))
         num_bins = np.asarray(self.num_bins)
         if self.smoothing_type == 'gaussian':

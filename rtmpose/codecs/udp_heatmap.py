@@ -141,4 +141,3 @@ class UDPHeatmap(BaseHeatmapCodec):
                 f'heatmap_type={self.heatmap_type!r}, sigma={self.sigma:g}, '
                 f'radius_factor={self.radius_factor:g}, '
                 f'blur_kernel_size={self.blur_kernel_size})')
-

@@ -11,9 +11,9 @@ NON_FINITE_MODES = ('error', 'drop')
 _SHOWN = 10  # ids listed in a message
 
 
-def check_non_finite_mode(mode: str, option: str = 'non_finite') -> None:
+def check_non_finite_mode(mode: str) -> None:
     if mode not in NON_FINITE_MODES:
-        raise ValueError(f'{option} must be one of {NON_FINITE_MODES}, got '
+        raise ValueError(f'non_finite must be one of {NON_FINITE_MODES}, got '
                          f'{mode!r}')
 
 
@@ -22,15 +22,13 @@ class NonFiniteFilter:
     annotations of ``source`` that hold a non-finite number.
 
     Args:
-        mode: ``'error'`` or ``'drop'``.
+        mode: ``'error'`` or ``'drop'`` (the datasets' ``non_finite``).
         source: the annotation file, for messages.
-        option: how the config spells the setting, for messages.
     """
 
-    def __init__(self, mode: str, source: str,
-                 option: str = 'non_finite'):
-        check_non_finite_mode(mode, option)
-        self.mode, self.source, self.option = mode, source, option
+    def __init__(self, mode: str, source: str):
+        check_non_finite_mode(mode)
+        self.mode, self.source = mode, source
         self.dropped: List[str] = []
 
     def keep(self, name: str, **fields: Sequence[float]) -> bool:
@@ -50,7 +48,7 @@ class NonFiniteFilter:
         if self.mode == 'error':
             raise ValueError(
                 f'{self.source}: {name}: {"; ".join(problems)}. Fix the '
-                f"file, or set {self.option}='drop' in the dataset config to "
+                "file, or set non_finite='drop' in the dataset config to "
                 'leave such instances out')
         self.dropped.append(name)
         return False
@@ -62,9 +60,8 @@ class NonFiniteFilter:
             more = len(self.dropped) - _SHOWN
             print_log(
                 f'{self.source}: dropped {len(self.dropped)} instance(s) with '
-                f'non-finite keypoints, boxes or scores ({self.option}='
-                f"'drop'): {shown}" + (f' and {more} more' if more > 0 else
-                                       ''),
+                "non-finite keypoints, boxes or scores (non_finite='drop'): "
+                f'{shown}' + (f' and {more} more' if more > 0 else ''),
                 logger='current', level=logging.WARNING)
 
 
@@ -83,9 +80,9 @@ def _describe(field: str, values) -> List[str]:
     return [f'non-finite {field} {", ".join(where[:_SHOWN])}']
 
 
-def report_annotations_without_image(coco, source: str) -> List:
+def report_annotations_without_image(coco, source: str) -> None:
     """Warn about annotations whose ``image_id`` is not among the images of
-    ``source`` (they can never become samples) and return their ids."""
+    ``source`` (they can never become samples)."""
     imgs = coco.imgs
     orphans = [ann.get('id') for ann in coco.dataset['annotations']
                if ann.get('image_id') not in imgs]
@@ -97,4 +94,3 @@ def report_annotations_without_image(coco, source: str) -> List:
             f'that is not in "images" and are left out: annotation id(s) '
             f'{shown}' + (f' and {more} more' if more > 0 else ''),
             logger='current', level=logging.WARNING)
-    return orphans

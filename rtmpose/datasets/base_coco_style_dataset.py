@@ -7,6 +7,7 @@ import numpy as np
 from mmengine.dataset import BaseDataset
 
 from rtmpose.registry import DATASETS
+from rtmpose.structures import bbox_xywh2xyxy
 from .annotation_checks import (NonFiniteFilter, check_non_finite_mode,
                                 report_annotations_without_image)
 from .coco_api import load_coco, load_json
@@ -260,8 +261,8 @@ class BaseCocoStyleDataset(BaseDataset):
                     f'bbox file {self.bbox_file}: detection {index} refers to '
                     f'image_id {det["image_id"]}, absent from {self.ann_file}')
             # float32 arithmetic as the reference's xywh -> xyxy
-            bbox = np.array(det['bbox'][:4], dtype=np.float32).reshape(1, 4)
-            bbox[:, 2:] += bbox[:, :2]
+            bbox = bbox_xywh2xyxy(
+                np.array(det['bbox'][:4], dtype=np.float32).reshape(1, 4))
             data_list.append(
                 dict(
                     img_id=img['id'],

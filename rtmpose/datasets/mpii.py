@@ -147,7 +147,9 @@ class MpiiDataset(BaseCocoStyleDataset):
         return data_list
 
     def _parse_person(self, index: int, ann: dict, img_id: int,
-                      head_sizes: Optional[np.ndarray]) -> dict:
+                      head_sizes: Optional[np.ndarray]) -> Optional[dict]:
+        """One entry -> sample dict; None when ``non_finite='drop'``
+        leaves it out."""
         missing = [k for k in _ANN_KEYS if k not in ann]
         if missing:
             raise ValueError(f'MPII annotation file {self.ann_file}: entry '
@@ -180,7 +182,6 @@ class MpiiDataset(BaseCocoStyleDataset):
         keypoints = joints
         bbox = bbox_cs2xyxy(center[None], np.array([[side, side]],
                                                    dtype=np.float32))
-        bbox = bbox.astype(np.float32)
         raw_ann = dict(
             id=index,
             image_id=img_id,

@@ -31,5 +31,6 @@ __all__ = [
     'DEFAULT_BBOX_PADDING', 'PoseDataSample', 'DetDataSample',
     'bbox_cs2xyxy', 'bbox_inside', 'bbox_xywh2xyxy', 'bbox_xyxy2cs',
     'bbox_xyxy2xywh', 'clip_bbox', 'fix_aspect_ratio', 'flip_bbox',
-    'get_warp_matrix', 'input_to_image', 'rescale_size', 'bbox_overlaps', 'nms', 'batched_nms'
+    'get_warp_matrix', 'input_to_image', 'rescale_size', 'bbox_overlaps',
+    'nms', 'batched_nms'
 ]

@@ -54,7 +54,8 @@ def bbox_cs2xyxy(center: np.ndarray, scale: np.ndarray) -> np.ndarray:
 
 
 def fix_aspect_ratio(scale: np.ndarray, aspect_ratio: float) -> np.ndarray:
-    """Enlarge (w, h) scales (..., 2) to the aspect ratio w / h, never shrink."""
+    """Enlarge (w, h) scales (..., 2) to the aspect ratio w / h, never
+    shrink."""
     scale = np.asarray(scale, dtype=np.float32)
     w, h = scale[..., 0], scale[..., 1]
     return np.where(

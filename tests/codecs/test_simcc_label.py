@@ -169,3 +169,16 @@ def test_registry_build_and_repr():
     assert 'sigma=(4.9' in repr(codec)
     assert set(codec.label_mapping_table) == {
         'keypoint_x_labels', 'keypoint_y_labels', 'keypoint_weights'}
+
+
+def test_encode_rejects_bad_shapes_naming_the_codec():
+    codec = SimCCLabel(INPUT_SIZE)
+    with pytest.raises(ValueError, match=r'SimCCLabel\.encode: keypoints '
+                       r'must be \(N, K, 2\)'):
+        codec.encode(np.zeros((17, 2), np.float32))
+    with pytest.raises(ValueError, match=r'SimCCLabel\.encode: '
+                       'keypoints_visible must be'):
+        codec.encode(np.zeros((1, 17, 2), np.float32), np.ones((1, 16)))
+    # visibility defaults to all visible
+    enc = codec.encode(np.full((1, 17, 2), 50., np.float32))
+    np.testing.assert_array_equal(enc['keypoint_weights'], np.ones((1, 17)))

@@ -37,6 +37,7 @@ _SUBPIX = float(1 << _SHIFT)
 _DOT, _DOT_RIM = (235, 235, 235), (40, 40, 40)
 _WHITE, _PUPIL, _LIPS = (245, 245, 245), (30, 20, 20), (40, 30, 150)
 
+
 def _hsv(h, s, v):
     """One BGR colour (tuple of ints) from OpenCV-style HSV: h in [0, 180)
     (wraps), s and v in [0, 255]."""

@@ -1,11 +1,13 @@
 """Painting: figures onto an image on OpenCV's sub-pixel grid, the
 cluttered background, and pixel noise."""
+from functools import lru_cache
 from statistics import NormalDist
 
 import cv2
 import numpy as np
 
 from .figure import _SHIFT, _SUBPIX, _direction, _hsv, _side_colour
+
 
 def _paint(canvas, fig, colour=None):
     """Paint a figure on ``canvas``; with ``colour``: a flat, aliased mask."""
@@ -73,10 +75,20 @@ def _background(rng, w, h, params):
                         col, -1, cv2.LINE_AA)
     return img
 
+
+@lru_cache(maxsize=8)
+def _noise_table(std):
+    """(256,) int16 quantiles of N(0, std) at the centres of 256 equal
+    probability bins (read-only: shared between calls)."""
+    dist = NormalDist(0.0, std)
+    table = np.round([dist.inv_cdf((i + 0.5) / 256) for i in range(256)])
+    table = table.astype(np.int16)
+    table.flags.writeable = False
+    return table
+
+
 def _add_noise(rng, img, std):
     """Gaussian pixel noise, drawn as a quantile table indexed by random bytes
     (far cheaper than normal floats per pixel)."""
-    dist = NormalDist(0.0, std)
-    table = np.round([dist.inv_cdf((i + 0.5) / 256) for i in range(256)])
-    noise = table.astype(np.int16)[rng.integers(0, 256, img.shape, np.uint8)]
+    noise = _noise_table(std)[rng.integers(0, 256, img.shape, np.uint8)]
     return np.clip(img + noise, 0, 255).astype(np.uint8)

@@ -26,6 +26,7 @@ class _Params:
     noise_std: float
     jpeg_quality: int
 
+
 def _place(rng, fig, w, h, truncation_prob):
     """Shift a posed figure so its box lies inside the image, or, with
     probability ``truncation_prob``, sticks 15-50% out over one border."""
@@ -105,7 +106,7 @@ def _arrange_people(rng, params):
 
 
 def _annotation(fig, in_img, covered, sil, w, h):
-    """COCO fields of one person (no ids); see the module docstring."""
+    """COCO fields of one person (no ids); see ``writer``'s docstring."""
     vis = np.where(in_img, np.where(covered, 1, 2), 0)
     lab = vis > 0
     kps = np.where(lab[:, None], fig.keypoints, 0.0)
@@ -123,6 +124,7 @@ def _annotation(fig, in_img, covered, sil, w, h):
         area=float(np.count_nonzero(sil)),
         num_keypoints=int(lab.sum()),
         keypoints=keypoints)
+
 
 def _draw_scene(rng, params):
     """One image: (h, w, 3) uint8 BGR and its per-person annotation dicts."""

@@ -15,6 +15,7 @@ from typing import Tuple
 import cv2
 import numpy as np
 
+from rtmpose.structures import bbox_xywh2xyxy
 from .writer import generate_synthetic_coco
 
 
@@ -62,8 +63,8 @@ def make_synthetic_video(root: str,
     anns = [a for a in coco['annotations'] if a['num_keypoints'] > 0]
     kpts0 = np.array([a['keypoints'] for a in anns],
                      np.float32).reshape(len(anns), -1, 3)
-    boxes0 = np.array([a['bbox'] for a in anns], np.float32).reshape(-1, 4)
-    boxes0[:, 2:] += boxes0[:, :2]
+    boxes0 = bbox_xywh2xyxy(
+        np.array([a['bbox'] for a in anns], np.float32).reshape(-1, 4))
 
     w, h = image_size
     t = np.arange(num_frames)

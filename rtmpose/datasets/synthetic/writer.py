@@ -60,6 +60,7 @@ IMG_DIRS = {'train': 'images/train', 'val': 'images/val'}
 MARKER = '.synthetic_complete.json'
 _FORMAT_VERSION = 1
 
+
 def _write_split(root, split, num_images, seed, params):
     img_dir = root / IMG_DIRS[split]
     img_dir.mkdir(parents=True, exist_ok=True)

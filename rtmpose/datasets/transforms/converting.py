@@ -88,9 +88,11 @@ class KeypointConverter(BaseTransform):
         self._src_a = np.asarray(src_a)
         self._src_b = np.asarray(src_b)
         self._dst = np.asarray(dst)
+        # source keypoints the mapping reads: at least this many
+        self._num_source = max(max(src_a), max(src_b)) + 1
 
     def _check_source(self, key: str, value: np.ndarray) -> None:
-        needed = int(max(self._src_a.max(), self._src_b.max())) + 1
+        needed = self._num_source
         if value.ndim < 2 or value.shape[1] < needed:
             raise ValueError(
                 f'KeypointConverter: {key} has shape {value.shape}, but the '

@@ -14,9 +14,8 @@ import cv2
 import numpy as np
 from mmcv.transforms import BaseTransform
 
-from rtmpose.structures.bbox import rescale_size
 from rtmpose.registry import TRANSFORMS
-from rtmpose.structures import bbox_inside, clip_bbox
+from rtmpose.structures import bbox_inside, clip_bbox, rescale_size
 
 INTERPOLATIONS = {
     'nearest': cv2.INTER_NEAREST,
@@ -174,7 +173,8 @@ class RandomCrop(BaseTransform):
     ``'absolute_range'`` (each side drawn from [crop_size[0],
     crop_size[1]] pixels, at most the image), ``'relative'`` (fractions
     (w, h) of the image), ``'relative_range'`` (fractions drawn from
-    [crop_size, 1]). The window's offset is uniform over the image.
+    [crop_size, 1]; as mmdet, this one reads ``crop_size`` as (h, w)). The
+    window's offset is uniform over the image.
 
     Boxes are shifted into the window, clipped to it (``bbox_clip_border``)
     and dropped unless they still overlap it with positive area. When no box
@@ -217,6 +217,7 @@ class RandomCrop(BaseTransform):
         if self.crop_type == 'relative':
             rel_h, rel_w = size[1], size[0]
         else:
+            # as mmdet 3.3.0: this type reads crop_size as (h, w)
             rel_h, rel_w = np.asarray(size, np.float32) + np.random.rand(
                 2) * (1 - np.asarray(size, np.float32))
         return int(h * rel_h + 0.5), int(w * rel_w + 0.5)

@@ -23,11 +23,12 @@ class LoadImage(BaseTransform):
     kept as is. Sets ``img_shape`` and ``ori_shape`` to (h, w).
 
     Empty files, files that do not decode and JPEG files cut short are
-    errors naming the path (:func:`rtmpose.image_decoding.decode_image`). When the sample carries the annotation file's
-    image size (``ann_img_shape`` (h, w), set by the COCO-style datasets), a
-    decoded image of another size is an error (``size_mismatch='error'``)
-    or a warning once per file (``'warn'``): the boxes and keypoints would
-    be in another image's coordinates.
+    errors naming the path (:func:`rtmpose.image_decoding.decode_image`).
+    When the sample carries the annotation file's image size
+    (``ann_img_shape`` (h, w), set by the COCO-style datasets), a decoded
+    image of another size is an error (``size_mismatch='error'``) or a
+    warning once per file (``'warn'``): the boxes and keypoints would be in
+    another image's coordinates.
 
     Args:
         to_float32: convert the image to float32 (values stay in [0, 255]).

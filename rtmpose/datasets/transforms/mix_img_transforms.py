@@ -22,6 +22,7 @@ from rtmpose.registry import TRANSFORMS
 from rtmpose.structures import bbox_inside, clip_bbox, flip_bbox
 from .geometric import INSTANCE_KEYS
 
+
 def _check_instances(results: dict, name: str) -> None:
     missing = [k for k in INSTANCE_KEYS if results.get(k) is None]
     if missing:
