@@ -4,7 +4,6 @@ import io
 from collections import OrderedDict
 from typing import Dict, List, Optional, Sequence
 
-import numpy as np
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 from pycocotools.coco import COCO
@@ -13,18 +12,13 @@ from pycocotools.cocoeval import COCOeval
 from rtmpose.datasets.coco_api import load_json
 from rtmpose.registry import METRICS
 from ..functional.results_file import coco_results_file
+from .coco_metric import _to_numpy
 
 # name -> index into COCOeval.stats (maxDets = proposal_nums, so AR@100 is
 # stats[6] with the default (100, 300, 1000))
 STATS = OrderedDict(
     [('mAP', 0), ('mAP_50', 1), ('mAP_75', 2), ('mAP_s', 3), ('mAP_m', 4),
      ('mAP_l', 5), ('AR@100', 6)])
-
-
-def _to_numpy(value) -> np.ndarray:
-    if hasattr(value, 'detach'):
-        value = value.detach().cpu().numpy()
-    return np.asarray(value)
 
 
 def detections_to_coco(results: Sequence[dict], cat_ids: Sequence[int]

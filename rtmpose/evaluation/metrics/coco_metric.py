@@ -31,6 +31,8 @@ NMS_MODES = ('oks_nms', 'soft_oks_nms', 'none')
 
 
 def _to_numpy(value) -> np.ndarray:
+    """A tensor (any device) or array-like as a numpy array (the metrics'
+    one conversion of prediction fields)."""
     if hasattr(value, 'detach'):
         value = value.detach().cpu().numpy()
     return np.asarray(value)

@@ -11,14 +11,9 @@ from rtmpose.registry import METRICS
 from ..functional.keypoint_eval import (PCKH_HEAD_FACTOR, keypoint_auc,
                                         keypoint_epe, keypoint_pck_accuracy,
                                         mpii_pckh)
+from .coco_metric import _to_numpy
 
 NORM_ITEMS = ('bbox', 'head')
-
-
-def _to_numpy(value) -> np.ndarray:
-    if hasattr(value, 'detach'):
-        value = value.detach().cpu().numpy()
-    return np.asarray(value)
 
 
 class _KeypointDistanceMetric(BaseMetric):

@@ -32,6 +32,7 @@ class DetDataPreprocessor(BaseDataPreprocessor):
         pad_value: raw pixel value of the padding.
         bgr_to_rgb: swap channels 0 and 2 (before normalising).
         batch_augments: must be None (no batch augmentation here).
+        non_blocking: copy batches to the device asynchronously.
     """
 
     def __init__(self,

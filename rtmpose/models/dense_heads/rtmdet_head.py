@@ -285,11 +285,13 @@ class RTMDetSepBNHead(BaseModule):
             else:
                 losses_bbox.append(bbox_l.sum() * 0)
             cls_avg = cls_avg + metrics_l.sum()
+        # 0-dim tensors, not .item(): the same float32 division without a
+        # host sync per step (the factors come from the detached assigner)
         cls_avg = _reduce_mean(
-            torch.as_tensor(cls_avg, device=device)).clamp_(min=1).item()
+            torch.as_tensor(cls_avg, device=device)).clamp_(min=1)
         bbox_avg = _reduce_mean(
             torch.as_tensor(bbox_avg, device=device,
-                            dtype=torch.float32)).clamp_(min=1).item()
+                            dtype=torch.float32)).clamp_(min=1)
         return dict(
             loss_cls=[x / cls_avg for x in losses_cls],
             loss_bbox=[x / bbox_avg for x in losses_bbox])
@@ -312,7 +314,7 @@ class RTMDetSepBNHead(BaseModule):
         if pos.any():
             gt_idx = result.gt_inds[pos] - 1
             bbox_targets[pos] = gt_instances.bboxes[gt_idx].to(priors.dtype)
-            labels[pos] = gt_instances.labels[gt_idx].long()
+            labels[pos] = result.labels[pos]
             pos_weight = self.train_cfg.get('pos_weight', -1)
             if pos_weight > 0:
                 label_weights[pos] = pos_weight

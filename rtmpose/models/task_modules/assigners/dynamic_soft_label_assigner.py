@@ -12,7 +12,7 @@ from .assign_result import AssignResult
 
 # added to IoUs before the log of the IoU cost
 EPS = 1.0e-7
-# max_overlaps of the priors outside every GT box
+# max_overlaps of the background priors is -INF
 INF = 100000000
 
 
@@ -124,10 +124,10 @@ class DynamicSoftLabelAssigner:
         matching = torch.zeros_like(cost, dtype=torch.bool)
         candidate_topk = min(self.topk, pairwise_ious.size(0))
         topk_ious, _ = torch.topk(pairwise_ious, candidate_topk, dim=0)
-        dynamic_ks = topk_ious.sum(0).int().clamp(min=1)
+        # one host copy of the G ks, not a device sync per GT box
+        dynamic_ks = topk_ious.sum(0).int().clamp(min=1).tolist()
         for g in range(num_gt):
-            _, pos_idx = torch.topk(
-                cost[:, g], k=int(dynamic_ks[g]), largest=False)
+            _, pos_idx = torch.topk(cost[:, g], k=dynamic_ks[g], largest=False)
             matching[pos_idx, g] = True
         multiple = matching.sum(1) > 1
         if multiple.any():

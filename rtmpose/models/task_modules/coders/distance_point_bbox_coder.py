@@ -50,7 +50,6 @@ class DistancePointBBoxCoder:
     Args:
         clip_border: clamp decoded boxes to the image (``max_shape``).
     """
-    encode_size = 4
 
     def __init__(self, clip_border: bool = True) -> None:
         self.clip_border = clip_border

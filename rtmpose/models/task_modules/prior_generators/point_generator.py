@@ -34,10 +34,6 @@ class MlvlPointGenerator:
     def num_levels(self) -> int:
         return len(self.strides)
 
-    @property
-    def num_base_priors(self) -> List[int]:
-        return [1] * self.num_levels
-
     def single_level_grid_priors(self,
                                  featmap_size: Tuple[int, int],
                                  level_idx: int,
