@@ -4,19 +4,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from rtmpose.evaluation.functional.nms import oks_iou
-
-
-def bbox_iou_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """IoU of xyxy boxes (N, 4) x (M, 4) -> (N, M)."""
-    a = np.asarray(a, dtype=np.float64).reshape(-1, 4)
-    b = np.asarray(b, dtype=np.float64).reshape(-1, 4)
-    lt = np.maximum(a[:, None, :2], b[None, :, :2])
-    rb = np.minimum(a[:, None, 2:], b[None, :, 2:])
-    inter = np.clip(rb - lt, 0, None).prod(-1)
-    area_a = np.clip(a[:, 2:] - a[:, :2], 0, None).prod(-1)
-    area_b = np.clip(b[:, 2:] - b[:, :2], 0, None).prod(-1)
-    union = area_a[:, None] + area_b[None] - inter
-    return np.where(union > 0, inter / np.maximum(union, 1e-12), 0.0)
+from rtmpose.structures.bbox import bbox_iou_matrix
 
 
 def oks_matrix(kpts_a: np.ndarray,

@@ -5,15 +5,7 @@ from typing import Sequence, Tuple
 
 import numpy as np
 
-
-def box_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """IoU (N, M) of xyxy boxes (N, 4) and (M, 4)."""
-    lt = np.maximum(a[:, None, :2], b[None, :, :2])
-    rb = np.minimum(a[:, None, 2:], b[None, :, 2:])
-    inter = np.prod(np.clip(rb - lt, 0, None), -1)
-    area_a = np.prod(a[:, 2:] - a[:, :2], -1)
-    area_b = np.prod(b[:, 2:] - b[:, :2], -1)
-    return inter / np.maximum(area_a[:, None] + area_b[None] - inter, 1e-6)
+from rtmpose.structures.bbox import bbox_iou_matrix
 
 
 def nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float,
@@ -33,7 +25,7 @@ def nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float,
         later = np.nonzero(alive[i + 1:])[0] + i + 1
         if len(later) == 0:
             break
-        over = box_iou(boxes[i:i + 1], boxes[later])[0] > iou_threshold
+        over = bbox_iou_matrix(boxes[i:i + 1], boxes[later])[0] > iou_threshold
         if labels is not None:
             over &= labels[order[later]] == labels[order[i]]
         alive[later[over]] = False

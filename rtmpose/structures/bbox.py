@@ -98,6 +98,23 @@ def clip_bbox(bbox: np.ndarray, image_shape: Tuple[int, int]) -> np.ndarray:
     return out
 
 
+def bbox_iou_matrix(a: np.ndarray, b: np.ndarray,
+                    eps: float = 1e-6) -> np.ndarray:
+    """IoU (N, M) of xyxy boxes (N, 4) and (M, 4) (arrays or lists), in
+    their dtype: areas
+    ``(x2 - x1) * (y2 - y1)``, the union floored at ``eps`` (empty boxes give
+    0), as :func:`rtmpose.structures.bbox_overlaps` computes it in torch, so
+    numpy NMS keeps the boxes torch's keeps."""
+    a = np.asarray(a).reshape(-1, 4)
+    b = np.asarray(b).reshape(-1, 4)
+    lt = np.maximum(a[:, None, :2], b[None, :, :2])
+    rb = np.minimum(a[:, None, 2:], b[None, :, 2:])
+    inter = np.prod(np.clip(rb - lt, 0, None), -1)
+    area_a = np.prod(a[:, 2:] - a[:, :2], -1)
+    area_b = np.prod(b[:, 2:] - b[:, :2], -1)
+    return inter / np.maximum(area_a[:, None] + area_b[None] - inter, eps)
+
+
 def bbox_inside(bbox: np.ndarray, image_shape: Tuple[int, int]) -> np.ndarray:
     """(...,) bool: the xyxy box overlaps the image of ``image_shape`` (h, w)
     with positive width and height (a box clipped onto a border is out)."""

@@ -101,3 +101,21 @@ def test_geometry_imports_without_torch():
     out = subprocess.run([sys.executable, '-c', code], capture_output=True,
                          text=True, check=True)
     assert out.stdout.strip() == 'False'
+
+
+def test_numpy_iou_equals_torch_bbox_overlaps():
+    """The torch-free IoU (ONNX runtime NMS, tracking) is the torch one's
+    arithmetic, empty boxes included."""
+    import torch
+    from rtmpose.structures import bbox_iou_matrix, bbox_overlaps
+    rng = np.random.default_rng(0)
+    xy = rng.uniform(0, 50, (12, 2)).astype(np.float32)
+    boxes = np.concatenate([xy, xy + rng.uniform(0, 30, (12, 2))],
+                           1).astype(np.float32)
+    boxes[3, 2:] = boxes[3, :2]  # empty
+    ours = bbox_iou_matrix(boxes[:5], boxes)
+    assert ours.dtype == np.float32 and ours.shape == (5, 12)
+    np.testing.assert_array_equal(
+        ours, bbox_overlaps(torch.from_numpy(boxes[:5]),
+                            torch.from_numpy(boxes)).numpy())
+    assert ours[3].max() == 0 and ours[0, 0] == 1

@@ -1,20 +1,18 @@
-"""The COCO results file that pycocotools / xtcocotools evaluate: written
-once for keypoints and boxes alike."""
+"""The COCO results of CocoMetric and CocoDetMetric: checked against the
+ground truth's images and written as the file pycocotools / xtcocotools
+read, in one place for keypoints and boxes alike."""
 import json
 import os
 import os.path as osp
-import tempfile
-from contextlib import contextmanager
-from typing import Iterator, List, Optional
+from typing import List, Optional
 
 
-@contextmanager
-def coco_results_file(results: List[dict], image_ids, suffix: str,
-                      outfile_prefix: Optional[str], who: str,
-                      gt_name: str) -> Iterator[str]:
+def write_coco_results(results: List[dict], image_ids, suffix: str,
+                       outfile_prefix: Optional[str], who: str,
+                       gt_name: str) -> Optional[str]:
     """Write ``results`` (COCO result dicts) to ``{outfile_prefix}.{suffix}
-    .json``, or to a temporary folder removed on exit when the prefix is
-    ``None``, and yield the file's path.
+    .json`` and return the path; with no prefix nothing is written (the
+    metrics evaluate the list in memory) and ``None`` is returned.
 
     Raises ``ValueError`` naming ``who`` when a result's ``image_id`` is not
     in ``image_ids`` (the ground truth ``gt_name``): COCOeval would drop it
@@ -25,11 +23,11 @@ def coco_results_file(results: List[dict], image_ids, suffix: str,
         raise ValueError(
             f'{who}: results for image ids {sorted(unknown)[:5]} absent from '
             f'the ground truth ({gt_name})')
-    with tempfile.TemporaryDirectory() as tmp_dir:
-        prefix = outfile_prefix or osp.join(tmp_dir, 'results')
-        path = f'{prefix}.{suffix}.json'
-        if osp.dirname(path):
-            os.makedirs(osp.dirname(path), exist_ok=True)
-        with open(path, 'w') as f:
-            json.dump(results, f)
-        yield path
+    if outfile_prefix is None:
+        return None
+    path = f'{outfile_prefix}.{suffix}.json'
+    if osp.dirname(path):
+        os.makedirs(osp.dirname(path), exist_ok=True)
+    with open(path, 'w') as f:
+        json.dump(results, f)
+    return path

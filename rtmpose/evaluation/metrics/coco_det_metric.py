@@ -11,7 +11,7 @@ from pycocotools.cocoeval import COCOeval
 
 from rtmpose.datasets.coco_api import load_json
 from rtmpose.registry import METRICS
-from ..functional.results_file import coco_results_file
+from ..functional.results_file import write_coco_results
 from .coco_metric import _to_numpy
 
 # name -> index into COCOeval.stats (maxDets = proposal_nums, so AR@100 is
@@ -124,13 +124,12 @@ class CocoDetMetric(BaseMetric):
         coco_gt = quiet_coco(self.ann_file)
         cat_ids = self._cat_ids(coco_gt)
         dets = detections_to_coco(results, cat_ids)
-        with coco_results_file(dets, coco_gt.getImgIds(), 'bbox',
-                               self.outfile_prefix, 'CocoDetMetric',
-                               self.ann_file) as res_file:
-            if self.format_only:
-                print_log(f'detections written to {res_file}',
-                          logger='current')
-                return {}
+        res_file = write_coco_results(dets, coco_gt.getImgIds(), 'bbox',
+                                      self.outfile_prefix, 'CocoDetMetric',
+                                      self.ann_file)
+        if self.format_only:
+            print_log(f'detections written to {res_file}', logger='current')
+            return {}
         if not dets:
             print_log('CocoDetMetric: no detections at all; AP is 0',
                       logger='current')

@@ -17,7 +17,7 @@ from xtcocotools.cocoeval import COCOeval
 from rtmpose.datasets.coco_api import coco_from_dict, load_coco
 from rtmpose.registry import METRICS
 from ..functional import oks_nms, soft_oks_nms
-from ..functional.results_file import coco_results_file
+from ..functional.results_file import write_coco_results
 
 STAT_NAMES = ('AP', 'AP .5', 'AP .75', 'AP (M)', 'AP (L)', 'AR', 'AR .5',
               'AR .75', 'AR (M)', 'AR (L)')
@@ -186,17 +186,17 @@ class CocoMetric(BaseMetric):
             load_coco(self.ann_file)
             if self.ann_file is not None else self._gt_from_samples(results))
         dets = self._select_instances(results, sigmas)
-        with coco_results_file(dets, coco_gt.getImgIds(), 'keypoints',
-                               self.outfile_prefix, 'CocoMetric',
-                               self.ann_file or 'samples') as res_file:
-            if self.format_only:
-                print_log(f'results written to {res_file}', logger='current')
-                return {}
-            if self.iou_type != 'keypoints_crowd':
-                return self._evaluate(coco_gt, dets, sigmas)
-            with tempfile.TemporaryDirectory() as tmp_dir:
-                self._prepare_crowd_gt(coco_gt, tmp_dir)
-                return self._evaluate(coco_gt, dets, sigmas)
+        res_file = write_coco_results(dets, coco_gt.getImgIds(), 'keypoints',
+                                      self.outfile_prefix, 'CocoMetric',
+                                      self.ann_file or 'samples')
+        if self.format_only:
+            print_log(f'results written to {res_file}', logger='current')
+            return {}
+        if self.iou_type != 'keypoints_crowd':
+            return self._evaluate(coco_gt, dets, sigmas)
+        with tempfile.TemporaryDirectory() as tmp_dir:
+            self._prepare_crowd_gt(coco_gt, tmp_dir)
+            return self._evaluate(coco_gt, dets, sigmas)
 
     def _prepare_crowd_gt(self, coco_gt: COCO, tmp_dir: str) -> None:
         """The easy / medium / hard split of xtcocotools re-reads the ground
