@@ -170,13 +170,17 @@ class ConsoleReportHook(Hook):
                          outputs=None) -> None:
         if self._bar is None:
             return
+        scalars = runner.message_hub.log_scalars
         loss = (outputs or {}).get('loss')
         if loss is not None:
-            self._loss_sum += float(
-                loss.detach() if isinstance(loss, torch.Tensor) else loss)
+            # RuntimeInfoHook (priority VERY_HIGH) has read this iteration's
+            # loss to the host already: no second device sync
+            self._loss_sum += scalars['train/loss'].current() \
+                if 'train/loss' in scalars else float(
+                    loss.detach() if isinstance(loss, torch.Tensor) else loss)
             self._loss_n += 1
-        lr = runner.message_hub.get_scalar('train/lr').current() \
-            if 'train/lr' in runner.message_hub.log_scalars else float('nan')
+        lr = scalars['train/lr'].current() if 'train/lr' in scalars \
+            else float('nan')
         postfix = f'loss={self._loss_sum / max(self._loss_n, 1):.4g}, ' \
             f'lr={lr:.3g}'
         self._bar.update(batch_idx + 1, postfix)
