@@ -95,9 +95,9 @@ class NonFiniteLossHook(Hook):
     def _update_params(self, original, loss, *args, **kwargs):
         # on the loss's device: one host sync per step, also with the
         # ranks' all_reduce in between
-        bad = (~torch.isfinite(loss.detach()).all()).to(torch.int32)
-        bad = bad.reshape(1)
+        bad = ~torch.isfinite(loss.detach()).all()
         if get_world_size() > 1:
+            bad = bad.to(torch.int32).reshape(1)
             all_reduce(bad, op='max')
         if not bad.item():
             return original(loss, *args, **kwargs)
