@@ -4,9 +4,11 @@ import io
 import logging
 import re
 
+import pytest
 from mmengine.hooks import Hook
 from toy_training import one_thread  # noqa: F401 (autouse fixture)
-from toy_training import ITERS_PER_EPOCH, build_runner, toy_cfg
+from toy_training import (ITERS_PER_EPOCH, build_runner, stage_pipeline,
+                          toy_cfg)
 
 from rtmpose.engine.console import (format_duration, format_metrics,
                                     quiet_console)
@@ -102,3 +104,30 @@ def test_report_hook_shows_the_epoch_mean_loss(tmp_path, capsys):
     for n, value in enumerate(shown, start=1):
         mean = sum(epoch_2[:n]) / n
         assert abs(value - mean) <= 1e-3 * abs(mean)
+
+
+@pytest.mark.parametrize('rule', ['less', 'greater'])
+def test_report_hook_best_follows_the_checkpoint_rule(tmp_path, capsys, rule):
+    """The summary's best is the checkpoint hook's best, by its ``rule``
+    (``weight_sum`` is on no built-in list)."""
+    loader = dict(batch_size=4, num_workers=0,
+                  sampler=dict(type='DefaultSampler', shuffle=False),
+                  dataset=dict(type='ToyDataset',
+                               pipeline=stage_pipeline(1, jitter=False)))
+    cfg = toy_cfg(tmp_path, max_epochs=4, ema=False, val_dataloader=loader,
+                  val_cfg=dict(), val_evaluator=dict(type='ToyWeightMetric'))
+    cfg.train_cfg.val_interval = 1
+    cfg.default_hooks.console = dict(type='ConsoleReportHook',
+                                     progress_bar=False)
+    cfg.default_hooks.checkpoint = dict(type='CheckpointHook', interval=1,
+                                        save_best='weight_sum', rule=rule)
+    build_runner(cfg).train()
+    out = capsys.readouterr().out
+    values = {int(e): float(v) for e, v in re.findall(
+        r'val epoch (\d+): weight_sum: (\S+)', out)}
+    assert len(values) == 4 and len(set(values.values())) == 4
+    pick = min if rule == 'less' else max
+    epoch = pick(values, key=values.get)
+    assert f'best weight_sum {values[epoch]:.4f} at epoch {epoch}' in out
+    assert re.search(rf'best checkpoint: .*best_weight_sum_epoch_{epoch}\.pth',
+                     out)

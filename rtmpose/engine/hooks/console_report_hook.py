@@ -9,7 +9,7 @@ import math
 import os.path as osp
 import sys
 import time
-from typing import Optional
+from typing import Callable, Optional, Tuple
 
 import torch
 from mmengine.hooks import Hook
@@ -19,7 +19,8 @@ from tqdm import tqdm
 from rtmpose.registry import HOOKS
 from ..console import echo, format_duration, format_metrics
 
-# Metric names where lower is better (the rest: higher is better)
+# Without a checkpoint hook's rule: metric names where lower is better (the
+# rest: higher is better)
 _LOWER_IS_BETTER = ('loss', 'epe')
 
 
@@ -193,12 +194,14 @@ class ConsoleReportHook(Hook):
     def after_val_epoch(self, runner, metrics=None) -> None:
         if not metrics:
             return
-        key = _best_key(runner, metrics)
+        key, better = _best_key(runner, metrics)
         value = metrics.get(key)
         if isinstance(value, (int, float)):
-            lower = any(k in key.lower() for k in _LOWER_IS_BETTER)
-            if self._best is None or (value < self._best[0] if lower else
-                                      value > self._best[0]):
+            if better is None:
+                lower = any(k in key.lower() for k in _LOWER_IS_BETTER)
+                better = (lambda x, y: x < y) if lower else (
+                    lambda x, y: x > y)
+            if self._best is None or better(value, self._best[0]):
                 self._best = (float(value), runner.epoch, key)
         if self._enabled(runner):
             echo(f'val epoch {runner.epoch}: {format_metrics(metrics)}')
@@ -250,13 +253,15 @@ def _log_file(runner) -> str:
     return osp.join(runner.log_dir, f'{runner.timestamp}.log')
 
 
-def _best_key(runner, metrics: dict) -> str:
-    """The metric the checkpoint hook keeps the best of, else the first."""
+def _best_key(runner, metrics: dict) -> Tuple[str, Optional[Callable]]:
+    """The metric the checkpoint hook keeps the best of, with that hook's
+    comparison (``is_better_than``: its ``rule``, given or inferred; ``None``
+    before it has one), else the first metric and ``None``."""
     for hook in runner.hooks:
         save_best = getattr(hook, 'save_best', None)
+        if isinstance(save_best, (list, tuple)) and save_best:
+            save_best = save_best[0]
         if isinstance(save_best, str) and save_best in metrics:
-            return save_best
-        if isinstance(save_best, (list, tuple)) and save_best and \
-                save_best[0] in metrics:
-            return save_best[0]
-    return next(iter(metrics))
+            return save_best, getattr(hook, 'is_better_than',
+                                      {}).get(save_best)
+    return next(iter(metrics)), None
