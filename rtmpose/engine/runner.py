@@ -232,8 +232,9 @@ class PoseRunner(Runner):
                                 **kwargs)
 
     def resume(self, filename: str, *args, **kwargs) -> None:
-        if not osp.isfile(filename):
+        if '://' not in filename and not osp.isfile(filename):
             # e.g. a last_checkpoint that a run with mmengine's hook left
+            # (URLs go to the loader, which downloads them)
             present = sorted(glob.glob(osp.join(self.work_dir, '*.pth')),
                              key=osp.getmtime)
             raise FileNotFoundError(
