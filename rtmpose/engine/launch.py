@@ -63,8 +63,9 @@ def merge_cfg_options(cfg: Config, options: Optional[dict]) -> None:
     """
     if not options:
         return
+    tree = cfg.to_dict()  # unchanged until the merge below
     for dotted in options:
-        node, path = cfg.to_dict(), []
+        node, path = tree, []
         parts = dotted.split('.')
         for part in parts[:-1]:
             path.append(part)

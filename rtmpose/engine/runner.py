@@ -14,7 +14,7 @@ from mmengine.model import is_model_wrapper, revert_sync_batchnorm
 from mmengine.runner import BaseLoop, EpochBasedTrainLoop, Runner
 from torch import nn
 
-from rtmpose.registry import RUNNERS
+from rtmpose.registry import LOOPS, RUNNERS
 from . import checkpoint as ckpt_io
 from .console import quiet_console
 from .hooks.interrupt_checkpoint_hook import (InterruptCheckpointHook,
@@ -128,10 +128,10 @@ class PoseRunner(Runner):
         ``by_epoch=False`` there is an error naming the fix."""
         if isinstance(loop, dict) and 'type' in loop and 'by_epoch' in loop:
             loop_type = loop['type']
-            epoch_based = loop_type in ('ResumableEpochBasedTrainLoop',
-                                        'EpochBasedTrainLoop') or (
-                isinstance(loop_type, type)
-                and issubclass(loop_type, EpochBasedTrainLoop))
+            loop_cls = LOOPS.get(loop_type) if isinstance(loop_type, str) \
+                else loop_type
+            epoch_based = isinstance(loop_cls, type) and issubclass(
+                loop_cls, EpochBasedTrainLoop)
             if epoch_based and loop['by_epoch']:
                 loop = {k: v for k, v in loop.items() if k != 'by_epoch'}
             elif epoch_based:
@@ -232,8 +232,9 @@ class PoseRunner(Runner):
                                 **kwargs)
 
     def resume(self, filename: str, *args, **kwargs) -> None:
-        if not osp.isfile(filename):
+        if '://' not in filename and not osp.isfile(filename):
             # e.g. a last_checkpoint that a run with mmengine's hook left
+            # (URLs go to the loader, which downloads them)
             present = sorted(glob.glob(osp.join(self.work_dir, '*.pth')),
                              key=osp.getmtime)
             raise FileNotFoundError(

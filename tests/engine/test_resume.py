@@ -185,3 +185,32 @@ def test_worker_augmentation_is_reproducible_and_per_epoch(tmp_path):
     same = [torch.equal(inputs[(0, i)], inputs[(1, i)])
             for i in range(ITERS_PER_EPOCH)]
     assert not any(same)
+
+
+def test_resume_names_the_newest_checkpoint_or_loads_a_url(tmp_path,
+                                                           monkeypatch):
+    runner = build_runner(_cfg(tmp_path, max_epochs=2))
+    runner.register_hook(CallAt(6, _crash))
+    with pytest.raises(RuntimeError):
+        runner.train()
+    missing = build_runner(_cfg(tmp_path, max_epochs=2, resume=True,
+                                load_from=str(tmp_path / 'gone.pth')))
+    with pytest.raises(FileNotFoundError, match=r'gone\.pth does not exist; '
+                       r'the newest checkpoint .* is .*iter_5\.pth'):
+        missing.train()
+    # a URL is no local file: the loader fetches it
+    fetched = []
+
+    def fetch(url, map_location=None):
+        fetched.append(url)
+        return ckpt_io.load_checkpoint_file(
+            osp.join(tmp_path, 'epoch_1.pth'), map_location)
+
+    monkeypatch.setattr(ckpt_io, '_load_from_url', fetch)
+    url = 'https://example.com/checkpoints/epoch_1.pth'
+    resumed = build_runner(_cfg(tmp_path, max_epochs=2, resume=True,
+                                load_from=url))
+    resumed.train()
+    assert fetched == [url]
+    assert resumed.iter == 2 * ITERS_PER_EPOCH
+    assert len(resumed.model.seen) == ITERS_PER_EPOCH  # epoch 2 only

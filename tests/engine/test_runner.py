@@ -122,6 +122,12 @@ def test_reference_style_train_cfg_on_the_declared_loop(tmp_path):
     loop = runner.build_train_loop(runner._train_loop)
     assert isinstance(loop, ResumableEpochBasedTrainLoop)
     assert loop.max_epochs == 2
+    # any epoch-based loop the registry names, scoped or not
+    cfg = toy_cfg(tmp_path / 'c', train_cfg=dict(
+        type='mmengine.EpochBasedTrainLoop', by_epoch=True, max_epochs=3))
+    runner = build_runner(cfg)
+    loop = runner.build_train_loop(runner._train_loop)
+    assert type(loop) is EpochBasedTrainLoop and loop.max_epochs == 3
     cfg = toy_cfg(tmp_path / 'b', train_cfg=dict(
         type='ResumableEpochBasedTrainLoop', by_epoch=False, max_iters=5))
     runner = build_runner(cfg)

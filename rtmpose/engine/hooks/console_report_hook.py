@@ -9,7 +9,7 @@ import math
 import os.path as osp
 import sys
 import time
-from typing import Optional
+from typing import Callable, Optional, Tuple
 
 import torch
 from mmengine.hooks import Hook
@@ -19,7 +19,8 @@ from tqdm import tqdm
 from rtmpose.registry import HOOKS
 from ..console import echo, format_duration, format_metrics
 
-# Metric names where lower is better (the rest: higher is better)
+# Without a checkpoint hook's rule: metric names where lower is better (the
+# rest: higher is better)
 _LOWER_IS_BETTER = ('loss', 'epe')
 
 
@@ -170,13 +171,17 @@ class ConsoleReportHook(Hook):
                          outputs=None) -> None:
         if self._bar is None:
             return
+        scalars = runner.message_hub.log_scalars
         loss = (outputs or {}).get('loss')
         if loss is not None:
-            self._loss_sum += float(
-                loss.detach() if isinstance(loss, torch.Tensor) else loss)
+            # RuntimeInfoHook (priority VERY_HIGH) has read this iteration's
+            # loss to the host already: no second device sync
+            self._loss_sum += scalars['train/loss'].current() \
+                if 'train/loss' in scalars else float(
+                    loss.detach() if isinstance(loss, torch.Tensor) else loss)
             self._loss_n += 1
-        lr = runner.message_hub.get_scalar('train/lr').current() \
-            if 'train/lr' in runner.message_hub.log_scalars else float('nan')
+        lr = scalars['train/lr'].current() if 'train/lr' in scalars \
+            else float('nan')
         postfix = f'loss={self._loss_sum / max(self._loss_n, 1):.4g}, ' \
             f'lr={lr:.3g}'
         self._bar.update(batch_idx + 1, postfix)
@@ -189,12 +194,14 @@ class ConsoleReportHook(Hook):
     def after_val_epoch(self, runner, metrics=None) -> None:
         if not metrics:
             return
-        key = _best_key(runner, metrics)
+        key, better = _best_key(runner, metrics)
         value = metrics.get(key)
         if isinstance(value, (int, float)):
-            lower = any(k in key.lower() for k in _LOWER_IS_BETTER)
-            if self._best is None or (value < self._best[0] if lower else
-                                      value > self._best[0]):
+            if better is None:
+                lower = any(k in key.lower() for k in _LOWER_IS_BETTER)
+                better = (lambda x, y: x < y) if lower else (
+                    lambda x, y: x > y)
+            if self._best is None or better(value, self._best[0]):
                 self._best = (float(value), runner.epoch, key)
         if self._enabled(runner):
             echo(f'val epoch {runner.epoch}: {format_metrics(metrics)}')
@@ -246,13 +253,15 @@ def _log_file(runner) -> str:
     return osp.join(runner.log_dir, f'{runner.timestamp}.log')
 
 
-def _best_key(runner, metrics: dict) -> str:
-    """The metric the checkpoint hook keeps the best of, else the first."""
+def _best_key(runner, metrics: dict) -> Tuple[str, Optional[Callable]]:
+    """The metric the checkpoint hook keeps the best of, with that hook's
+    comparison (``is_better_than``: its ``rule``, given or inferred; ``None``
+    before it has one), else the first metric and ``None``."""
     for hook in runner.hooks:
         save_best = getattr(hook, 'save_best', None)
+        if isinstance(save_best, (list, tuple)) and save_best:
+            save_best = save_best[0]
         if isinstance(save_best, str) and save_best in metrics:
-            return save_best
-        if isinstance(save_best, (list, tuple)) and save_best and \
-                save_best[0] in metrics:
-            return save_best[0]
-    return next(iter(metrics))
+            return save_best, getattr(hook, 'is_better_than',
+                                      {}).get(save_best)
+    return next(iter(metrics)), None

@@ -70,10 +70,11 @@ class InterruptCheckpointHook(Hook):
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None,
                          outputs=None) -> None:
-        stop = torch.tensor([0 if self.received is None else self.received])
-        if get_world_size() > 1:
+        signum = self.received or 0
+        if get_world_size() > 1:  # a collective only where ranks must agree
+            stop = torch.tensor([signum])
             all_reduce(stop, op='max')
-        signum = int(stop.item())
+            signum = int(stop.item())
         if not signum:
             return
         name = f'iter_{runner.iter + 1}.pth'

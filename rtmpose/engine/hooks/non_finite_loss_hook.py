@@ -93,10 +93,13 @@ class NonFiniteLossHook(Hook):
         return loss, log_vars
 
     def _update_params(self, original, loss, *args, **kwargs):
-        bad = torch.tensor([0 if bool(torch.isfinite(loss).all()) else 1])
+        # on the loss's device: one host sync per step, also with the
+        # ranks' all_reduce in between
+        bad = ~torch.isfinite(loss.detach()).all()
         if get_world_size() > 1:
+            bad = bad.to(torch.int32).reshape(1)
             all_reduce(bad, op='max')
-        if not int(bad.item()):
+        if not bad.item():
             return original(loss, *args, **kwargs)
         runner = self._runner
         terms = ', '.join(f'{k}={float(v):.6g}'
