@@ -1,5 +1,6 @@
-"""Checks of codec and head constructor arguments, with errors that name the
-class and the argument (instead of a numpy broadcast error later)."""
+"""Checks of codec and head arguments (constructor arguments, the keypoints
+given to ``encode``), with errors that name the class and the argument
+(instead of a numpy broadcast error later)."""
 import math
 import numbers
 from typing import Sequence, Tuple, Union
@@ -54,3 +55,20 @@ def positive_int(owner: str, name: str, value, odd: bool = False) -> int:
         kind = 'an odd int > 0' if odd else 'an int > 0'
         raise ValueError(f'{owner}: {name} must be {kind}, got {value!r}')
     return int(value)
+
+
+def check_keypoints(keypoints, keypoints_visible,
+                    owner: str) -> Tuple[np.ndarray, np.ndarray]:
+    """Validate and default (N, K, 2) keypoints and (N, K) visibility."""
+    keypoints = np.asarray(keypoints, dtype=np.float32)
+    if keypoints.ndim != 3 or keypoints.shape[-1] != 2:
+        raise ValueError(f'{owner}.encode: keypoints must be (N, K, 2), got '
+                         f'{keypoints.shape}')
+    if keypoints_visible is None:
+        keypoints_visible = np.ones(keypoints.shape[:2], np.float32)
+    keypoints_visible = np.asarray(keypoints_visible, dtype=np.float32)
+    if keypoints_visible.shape != keypoints.shape[:2]:
+        raise ValueError(f'{owner}.encode: keypoints_visible must be (N, K) '
+                         f'= {keypoints.shape[:2]}, got '
+                         f'{keypoints_visible.shape}')
+    return keypoints, keypoints_visible

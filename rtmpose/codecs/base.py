@@ -7,7 +7,7 @@ from typing import Callable, Dict, Optional, Sequence, Tuple
 import numpy as np
 
 from .heatmap_decoding import decode_heatmaps
-from .heatmap_encoding import check_keypoints
+from .arguments import check_keypoints
 from .simcc_decoding import decode_simcc
 
 # output kind -> decoding function(*outputs, **decode_args): keypoints

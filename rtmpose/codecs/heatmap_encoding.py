@@ -86,19 +86,3 @@ def gaussian_heatmaps(keypoints: np.ndarray,
         return np.zeros(maps.shape[1:], np.float32), weights
     return maps.max(0).astype(np.float32), weights
 
-
-def check_keypoints(keypoints, keypoints_visible,
-                    owner: str) -> Tuple[np.ndarray, np.ndarray]:
-    """Validate and default (N, K, 2) keypoints and (N, K) visibility."""
-    keypoints = np.asarray(keypoints, dtype=np.float32)
-    if keypoints.ndim != 3 or keypoints.shape[-1] != 2:
-        raise ValueError(f'{owner}.encode: keypoints must be (N, K, 2), got '
-                         f'{keypoints.shape}')
-    if keypoints_visible is None:
-        keypoints_visible = np.ones(keypoints.shape[:2], np.float32)
-    keypoints_visible = np.asarray(keypoints_visible, dtype=np.float32)
-    if keypoints_visible.shape != keypoints.shape[:2]:
-        raise ValueError(f'{owner}.encode: keypoints_visible must be (N, K) '
-                         f'= {keypoints.shape[:2]}, got '
-                         f'{keypoints_visible.shape}')
-    return keypoints, keypoints_visible

@@ -7,9 +7,9 @@ from typing import Optional, Sequence, Tuple, Union
 import numpy as np
 
 from rtmpose.registry import KEYPOINT_CODECS
-from .arguments import positive_number, positive_per_axis, size_pair
+from .arguments import (check_keypoints, positive_number, positive_per_axis,
+                        size_pair)
 from .base import BaseKeypointCodec
-from .heatmap_encoding import check_keypoints
 
 
 @KEYPOINT_CODECS.register_module()

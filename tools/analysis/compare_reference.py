@@ -635,7 +635,7 @@ def main(argv=None) -> int:
     metrics = osp.join(osp.dirname(osp.abspath(__file__)),
                        'compare_reference_metrics.py')
     metrics_rc = 0
-    if 'metrics' in args.stages and osp.exists(metrics):
+    if 'metrics' in args.stages:
         print('metrics (tools/analysis/compare_reference_metrics.py):',
               flush=True)
         metrics_rc = subprocess.run([
