@@ -12,7 +12,7 @@ from toy_training import (ITERS_PER_EPOCH, build_runner, stage_pipeline,
 
 from rtmpose.engine.console import (format_duration, format_metrics,
                                     quiet_console)
-from rtmpose.engine.hooks.console_report_hook import EpochProgress
+from rtmpose.progress import Progress
 
 
 class _Terminal(io.StringIO):
@@ -23,7 +23,7 @@ class _Terminal(io.StringIO):
 
 def test_pipe_gets_a_line_every_quarter():
     out = io.StringIO()
-    bar = EpochProgress(40, 'epoch 1/3', stream=out)
+    bar = Progress(40, 'epoch 1/3', stream=out)
     for n in range(1, 41):
         bar.update(n, f'loss={1 / n:.3g}')
     bar.close()
@@ -38,7 +38,7 @@ def test_pipe_gets_a_line_every_quarter():
 
 def test_terminal_gets_a_live_bar():
     out = _Terminal()
-    bar = EpochProgress(40, 'epoch 1/3', stream=out)
+    bar = Progress(40, 'epoch 1/3', stream=out)
     for n in range(1, 41):
         bar.update(n, 'loss=1')
     bar.close()

@@ -5,59 +5,21 @@ progress bar per epoch with loss, lr, it/s and ETA, one line per validation
 with the metrics, and a summary at the end (best metric and epoch, time,
 paths of the best checkpoint, the plots and the full log).
 """
-import math
 import os.path as osp
-import sys
 import time
 from typing import Callable, Optional, Tuple
 
 import torch
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
-from tqdm import tqdm
 
+from rtmpose.progress import Progress
 from rtmpose.registry import HOOKS
 from ..console import echo, format_duration, format_metrics
 
 # Without a checkpoint hook's rule: metric names where lower is better (the
 # rest: higher is better)
 _LOWER_IS_BETTER = ('loss', 'epe')
-
-
-class EpochProgress:
-    """A progress bar over ``total`` iterations: tqdm on a terminal; on a
-    pipe or file (CI) one plain line every ``line_percent`` percent (4 per
-    epoch by default) instead of thousands of carriage returns."""
-
-    def __init__(self, total: int, desc: str, stream=None,
-                 line_percent: int = 25):
-        self.stream = stream or sys.stdout
-        self.total, self.desc = total, desc
-        self.tty = hasattr(self.stream, 'isatty') and self.stream.isatty()
-        self.step = max(1, math.ceil(total * line_percent / 100))
-        self.start = time.perf_counter()
-        self.n = 0
-        self.bar = tqdm(total=total, desc=desc, file=self.stream,
-                        dynamic_ncols=True, leave=True) if self.tty else None
-
-    def update(self, n: int, postfix: str) -> None:
-        """Done ``n`` iterations of ``total``."""
-        if self.bar is not None:
-            self.bar.set_postfix_str(postfix, refresh=False)
-            self.bar.update(n - self.bar.n)
-        elif n == self.total or n // self.step > self.n // self.step:
-            self.stream.write(
-                tqdm.format_meter(n, self.total,
-                                  time.perf_counter() - self.start,
-                                  prefix=self.desc, postfix=postfix,
-                                  ncols=100, ascii=True) + '\n')
-            self.stream.flush()
-        self.n = n
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-            self.bar = None
 
 
 def model_summary(runner) -> str:
@@ -115,7 +77,7 @@ class ConsoleReportHook(Hook):
                  line_percent: int = 25):
         self.progress_bar = progress_bar
         self.line_percent = line_percent
-        self._bar: Optional[EpochProgress] = None
+        self._bar: Optional[Progress] = None
         self._start = None
         self._best = None  # (value, epoch, metric name)
         self._loss_sum = self._loss_n = 0
@@ -162,7 +124,7 @@ class ConsoleReportHook(Hook):
     def before_train_epoch(self, runner) -> None:
         self._loss_sum = self._loss_n = 0
         if self._enabled(runner) and self.progress_bar:
-            self._bar = EpochProgress(
+            self._bar = Progress(
                 len(runner.train_dataloader),
                 f'epoch {runner.epoch + 1}/{runner.max_epochs}',
                 line_percent=self.line_percent)

@@ -5,35 +5,31 @@
     rtmpose train CONFIG [options]                 tools/train.py
     rtmpose test CONFIG CHECKPOINT [options]       tools/test.py
     rtmpose predict CONFIG CHECKPOINT --input X --output Y [options]
-                                                   demo/topdown_demo.py
+                                                   rtmpose/cli/predict.py
     rtmpose export CONFIG CHECKPOINT --output m.onnx [options]
-                                                   tools/deploy/export_onnx.py
-    rtmpose benchmark [options]                    tools/analysis/benchmark.py
+                                                   rtmpose/cli/export.py
+    rtmpose benchmark [options]                    rtmpose/cli/benchmark.py
     rtmpose demo [options]                         train configs/demo/rtmpose-t_demo.py
     rtmpose plot WORK_DIR [--out results.png]      a run's curves
 
 Each command takes the options of the script it stands for (``rtmpose
 train --help``). ``train`` and ``test`` run :mod:`rtmpose.engine.launch`
-like the scripts; ``predict``, ``export`` and ``benchmark`` run the scripts
-of the source checkout this package is installed from (``pip install -e
-.``), as do the configs ``demo`` trains. ``train``, ``test`` and ``demo``
+like the scripts; ``predict``, ``export`` and ``benchmark`` run the modules
+of this package that ``demo/topdown_demo.py``, ``tools/deploy/export_onnx.py``
+and ``tools/analysis/benchmark.py`` wrap. ``demo`` trains a config of the
+source checkout (``pip install -e .``). ``train``, ``test`` and ``demo``
 use ``--threads N`` torch threads (default: ``OMP_NUM_THREADS`` if set, else
 the physical cores), with a warning when the machine is busy.
 """
 import argparse
 import difflib
+import importlib
 import os.path as osp
-import runpy
 import sys
 from typing import List, Optional
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DEMO_CONFIG = 'configs/demo/rtmpose-t_demo.py'
-SCRIPTS = {
-    'predict': 'demo/topdown_demo.py',
-    'export': 'tools/deploy/export_onnx.py',
-    'benchmark': 'tools/analysis/benchmark.py',
-}
 
 
 def source_file(relative: str) -> str:
@@ -46,15 +42,14 @@ def source_file(relative: str) -> str:
     return path
 
 
-def run_script(relative: str, argv: List[str]):
-    """Run a script of the checkout as ``python SCRIPT ARGV...`` would."""
-    path = source_file(relative)
-    saved = sys.argv
-    sys.argv = [path] + list(argv)
-    try:
-        runpy.run_path(path, run_name='__main__')
-    finally:
-        sys.argv = saved
+def _module_main(name: str):
+    """``main(argv)`` of ``rtmpose.cli.NAME``, imported when run."""
+
+    def run(argv):
+        module = importlib.import_module(f'rtmpose.cli.{name}')
+        return module.main(list(argv))
+
+    return run
 
 
 def _train(argv):
@@ -91,9 +86,9 @@ def _plot(argv):
 COMMANDS = {
     'train': _train,
     'test': _test,
-    'predict': lambda argv: run_script(SCRIPTS['predict'], argv),
-    'export': lambda argv: run_script(SCRIPTS['export'], argv),
-    'benchmark': lambda argv: run_script(SCRIPTS['benchmark'], argv),
+    'predict': _module_main('predict'),
+    'export': _module_main('export'),
+    'benchmark': _module_main('benchmark'),
     'demo': _demo,
     'plot': _plot,
 }
@@ -117,7 +112,3 @@ def main(argv: Optional[List[str]] = None):
 def console_main() -> None:
     """The ``rtmpose`` console script (exit status 0 on success)."""
     main()
-
-
-if __name__ == '__main__':
-    console_main()

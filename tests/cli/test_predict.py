@@ -1,5 +1,4 @@
-"""demo/topdown_demo.py on a few frames of a synthetic video and a folder."""
-import importlib.util
+"""rtmpose predict (rtmpose/cli/predict.py) on a few frames of a synthetic video and a folder."""
 import json
 import os.path as osp
 
@@ -16,11 +15,8 @@ CONFIG = osp.join(ROOT, 'configs/demo/rtmpose-t_demo.py')
 
 
 def _load_demo():
-    spec = importlib.util.spec_from_file_location(
-        'topdown_demo', osp.join(ROOT, 'demo/topdown_demo.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    from rtmpose.cli import predict
+    return predict
 
 
 @pytest.fixture(scope='module')

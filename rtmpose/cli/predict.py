@@ -1,0 +1,229 @@
+"""Top-down pose demo on an image, a folder of images, a video or a webcam.
+
+Usage::
+
+    rtmpose predict CONFIG CHECKPOINT --input IMG|DIR|VIDEO|CAM \
+        --output OUT [--det-config DET_CONFIG --det-checkpoint DET_CKPT |
+        --det-json F | --detector NAME [--det-weights W]] \
+        [--det-score-thr T] [--det-interval K] [--smooth] [--onnx MODEL.onnx]
+    rtmpose predict --make-sample DIR
+
+``--make-sample DIR`` writes a synthetic sample to try the demo on:
+``DIR/video.avi`` (40 frames of two people panning), ``DIR/detections.json``
+(their boxes per frame, COCO results format, image_id = frame index) and
+``DIR/frame.jpg`` (the first frame, whose boxes are image_id 0).
+
+OUT is an image file for an image, a folder for a folder and a video file
+(.mp4 or .avi) for a video or webcam. Predictions (boxes, keypoints in image
+pixels, scores, track ids per frame) go to OUT's name with ``.json`` (for a
+folder: ``OUT/predictions.json``), or to --pred-out. The person boxes come
+from an RTMDet detector of this toolbox (``--det-config`` of
+``configs/rtmdet/person/`` with ``--det-checkpoint``; or an exported
+detector ``.onnx`` as ``--det-config``), a detection JSON or a torchvision
+model; without a detector every frame is one person box (said on the
+console). Track ids are drawn on videos only. CHECKPOINT may be ``none``
+(random weights); ``--onnx`` runs an exported model with onnxruntime instead
+(CONFIG and CHECKPOINT are then ignored).
+"""
+import argparse
+import json
+import os
+import os.path as osp
+
+
+import cv2
+from mmengine.utils import ProgressBar
+
+from rtmpose.apis import FrameSource, PoseInferencer
+from rtmpose.apis.detectors import TORCHVISION_DETECTORS
+from rtmpose.visualization import draw_poses
+
+_FOURCC = {'.mp4': 'mp4v', '.avi': 'MJPG'}
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('config', nargs='?')
+    parser.add_argument('checkpoint', nargs='?',
+                        help='checkpoint file, or "none"')
+    parser.add_argument('--input',
+                        help='image, folder, video file or webcam index')
+    parser.add_argument('--output',
+                        help='output image / folder / video (see above)')
+    parser.add_argument('--make-sample', metavar='DIR',
+                        help='write a sample video, its detections and a '
+                        'still frame to DIR, then exit')
+    parser.add_argument('--pred-out', help='predictions JSON path')
+    det = parser.add_mutually_exclusive_group()
+    det.add_argument('--det-config',
+                     help='RTMDet detector config (or exported .onnx)')
+    det.add_argument('--det-json', help='COCO-format detection JSON')
+    det.add_argument('--detector',
+                     choices=sorted(TORCHVISION_DETECTORS),
+                     help='torchvision person detector')
+    parser.add_argument('--det-checkpoint',
+                        help='checkpoint of --det-config')
+    parser.add_argument('--det-weights', help='torchvision detector weights')
+    parser.add_argument('--det-score-thr', type=float, default=0.5,
+                        help='drop boxes scored below it (any detector)')
+    parser.add_argument('--det-interval',
+                        type=int,
+                        default=1,
+                        help='run the detector every K video frames')
+    parser.add_argument('--smooth',
+                        action='store_true',
+                        help='One-Euro smoothing of tracked keypoints')
+    parser.add_argument('--onnx', help='exported model (onnxruntime)')
+    parser.add_argument('--device', default='cpu')
+    parser.add_argument('--kpt-thr',
+                        type=float,
+                        default=0.3,
+                        help='keypoints scored above it are drawn')
+    parser.add_argument('--no-bbox',
+                        action='store_true',
+                        help='do not draw boxes and track ids')
+    parser.add_argument('--max-frames',
+                        type=int,
+                        help='stop after this many frames')
+    args = parser.parse_args(argv)
+    if args.make_sample is None:
+        missing = [name for name in ('config', 'checkpoint', 'input',
+                                     'output') if getattr(args, name) is None]
+        if missing:
+            parser.error('missing ' + ', '.join(missing) +
+                         ' (or use --make-sample DIR)')
+    return args
+
+
+def make_sample(root: str) -> dict:
+    """``root/video.avi``, ``root/detections.json``, ``root/frame.jpg``;
+    returns their paths."""
+    from rtmpose.datasets.synthetic import make_synthetic_video
+    video = make_synthetic_video(root)
+    frame = osp.join(root, 'frame.jpg')
+    cv2.imwrite(frame, video['frames'][0])
+    return dict(video=video['video'], det_json=video['det_json'],
+                frame=frame)
+
+
+def _pred_path(args, kind: str) -> str:
+    if args.pred_out:
+        return args.pred_out
+    if kind == 'folder':
+        return osp.join(args.output, 'predictions.json')
+    return osp.splitext(args.output)[0] + '.json'
+
+
+def _detector_spec(args):
+    if args.det_config:
+        if args.det_config.endswith('.onnx'):
+            return args.det_config
+        return (args.det_config, args.det_checkpoint)
+    return args.det_json or args.detector
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.make_sample is not None:
+        sample = make_sample(args.make_sample)
+        print(f'wrote {sample["video"]}, {sample["det_json"]} and '
+              f'{sample["frame"]}')
+        return sample
+    if args.det_checkpoint and not args.det_config:
+        raise ValueError('--det-checkpoint needs --det-config')
+    source = FrameSource(args.input)
+    if source.is_stream and osp.splitext(args.output)[1].lower() \
+            not in _FOURCC:
+        raise ValueError(f'--output {args.output}: a video input needs a '
+                         f'video output ({", ".join(_FOURCC)})')
+    if args.onnx:
+        model = args.onnx
+    elif args.checkpoint.lower() == 'none':
+        model = args.config
+    else:
+        model = (args.config, args.checkpoint)
+    detector = _detector_spec(args)
+    inferencer = PoseInferencer(model,
+                                device=args.device,
+                                detector=detector,
+                                det_weights=args.det_weights,
+                                det_score_thr=args.det_score_thr,
+                                det_interval=args.det_interval,
+                                kpt_thr=args.kpt_thr,
+                                smooth=args.smooth)
+
+    if source.kind == 'folder':
+        os.makedirs(args.output, exist_ok=True)
+    elif osp.dirname(args.output):
+        os.makedirs(osp.dirname(args.output), exist_ok=True)
+    total = source.num_frames
+    if args.max_frames is not None:
+        total = args.max_frames if total is None else min(
+            total, args.max_frames)
+    if detector is None:
+        print('no detector (--det-config, --det-json or --detector): each '
+              'frame is one whole-image person box')
+    progress = ProgressBar(total) if total and total > 1 else None
+    writer, frames, empty = None, [], []
+    show_boxes = not args.no_bbox
+    for frame, result in inferencer.iter_frames(source, args.max_frames):
+        # track ids mean something across the frames of a video only
+        vis = draw_poses(frame.image,
+                         result.keypoints,
+                         result.keypoint_scores,
+                         inferencer.dataset_meta,
+                         args.kpt_thr,
+                         bboxes=result.bboxes if show_boxes else None,
+                         track_ids=result.track_ids
+                         if show_boxes and source.is_stream else None)
+        if not (result.keypoint_scores > args.kpt_thr).any():
+            empty.append(result.name or str(frame.index))
+        if source.is_stream:
+            if writer is None:
+                fps = source.fps or 30.0
+                writer = cv2.VideoWriter(
+                    args.output,
+                    cv2.VideoWriter_fourcc(
+                        *_FOURCC[osp.splitext(args.output)[1].lower()]), fps,
+                    (vis.shape[1], vis.shape[0]))
+            writer.write(vis)
+        elif source.kind == 'folder':
+            cv2.imwrite(osp.join(args.output, result.name), vis)
+        else:
+            cv2.imwrite(args.output, vis)
+        frames.append(result.to_dict())
+        if progress is not None:
+            progress.update()
+    if writer is not None:
+        writer.release()
+    pred_path = _pred_path(args, source.kind)
+    with open(pred_path, 'w') as f:
+        json.dump(
+            dict(input=str(args.input),
+                 dataset_name=inferencer.dataset_meta['dataset_name'],
+                 keypoint_names=_keypoint_names(inferencer.dataset_meta),
+                 frames=frames), f)
+    print(f'\nwrote {args.output} and {pred_path} ({len(frames)} frames, '
+          f'{inferencer.detector_calls} detector calls)')
+    if empty:
+        print(no_keypoint_message(empty, len(frames), args.kpt_thr))
+    return pred_path
+
+
+def no_keypoint_message(empty: list, num_frames: int, kpt_thr: float) -> str:
+    """What to say when frames have no keypoint scored above ``kpt_thr``."""
+    which = 'the image' if num_frames == 1 else (
+        f'{len(empty)} of {num_frames} frames (first: {empty[0]})')
+    return (f'no keypoint scored above --kpt-thr {kpt_thr:g} in {which}: '
+            'nothing but boxes is drawn there. Check the checkpoint (trained '
+            'for this data?), the boxes (a detector or --det-json for images '
+            'that are not person crops) or lower --kpt-thr')
+
+
+def _keypoint_names(meta: dict) -> list:
+    if 'keypoint_names' in meta:  # exported model metadata
+        return list(meta['keypoint_names'])
+    names = meta['keypoint_id2name']
+    return [names[i] for i in range(len(names))]
