@@ -44,7 +44,11 @@ TRANSFORMS = Registry(
     parent=MMENGINE_TRANSFORMS,
     locations=['rtmpose.datasets.transforms'])
 
-MODELS = Registry('model', parent=MMENGINE_MODELS, locations=['rtmpose.models'])
+# rtmpose.runtime.evaluation: exported models in the test loop
+MODELS = Registry(
+    'model',
+    parent=MMENGINE_MODELS,
+    locations=['rtmpose.models', 'rtmpose.runtime.evaluation'])
 # Detection building blocks without parameters: prior generators, box coders,
 # assigners (configs name them as mmdet's do, e.g. 'MlvlPointGenerator').
 TASK_UTILS = Registry(

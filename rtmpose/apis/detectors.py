@@ -242,7 +242,7 @@ def build_detector(detector: Union[None, str, tuple, object] = None,
     a ``.json`` path (:class:`CocoJsonDetector`), a detector config
     ``.py`` path or ``(config, checkpoint)`` (:class:`RTMDetDetector`;
     ``weights`` is the checkpoint of a bare config path), an exported
-    detector ``.onnx`` (``rtmpose.deploy.OnnxDetector``), a torchvision
+    detector ``.onnx`` (``rtmpose.runtime.OnnxDetector``), a torchvision
     model name (:class:`TorchvisionDetector`) or a callable (used as is; its
     boxes are not filtered here). ``score_thr`` applies to every other
     source (the whole-image box scores 1)."""
@@ -260,7 +260,7 @@ def build_detector(detector: Union[None, str, tuple, object] = None,
         if detector.endswith('.py'):
             return RTMDetDetector(detector, weights, device, score_thr)
         if detector.endswith('.onnx'):
-            from rtmpose.deploy import OnnxDetector
+            from rtmpose.runtime import OnnxDetector
             return OnnxDetector(detector, score_thr)
         if detector in TORCHVISION_DETECTORS:
             return TorchvisionDetector(detector, weights, device, score_thr)

@@ -93,7 +93,7 @@ def _build_backend(model, device: str, num_threads: Optional[int]):
             for a in ('preprocess', 'forward', 'postprocess', 'dataset_meta')):
         return model
     if isinstance(model, str) and model.endswith('.onnx'):
-        from rtmpose.deploy import OnnxPoseEstimator
+        from rtmpose.runtime import OnnxPoseEstimator
         return OnnxPoseEstimator(model, num_threads=num_threads)
     if isinstance(model, str):
         model = init_model(model, None, device=device)

@@ -9,7 +9,7 @@ three stages, timed separately by :class:`~rtmpose.apis.PoseInferencer`:
   scores (N, K))``: decoding.
 
 :class:`TorchPoseBackend` (eager PyTorch) and
-:class:`rtmpose.deploy.OnnxPoseEstimator` (onnxruntime) implement it with the
+:class:`rtmpose.runtime.OnnxPoseEstimator` (onnxruntime) implement it with the
 same crops and decoding, so the two give the same keypoints.
 """
 from typing import Tuple
@@ -19,7 +19,7 @@ import torch
 from torch import nn
 
 from rtmpose.datasets.transforms.crop_settings import crop_settings
-from rtmpose.deploy.preprocess import crop_persons
+from rtmpose.runtime.preprocess import crop_persons
 from rtmpose.structures.bbox import input_to_image
 
 

@@ -210,7 +210,7 @@ def bench_onnx(size: str, seconds: float, threads: int) -> list:
     """PyTorch eager vs onnxruntime fp32 and int8 (``quantize_int8``) on
     uint8 crops, all including the input normalisation: latency at batch 1,
     throughput at batch 32."""
-    from rtmpose.deploy import OnnxPoseEstimator
+    from rtmpose.runtime import OnnxPoseEstimator
     model, path, int8_path = _export(size,
                                      tempfile.mkdtemp(prefix='rtmpose-onnx-'))
     w, h = model.head.input_size
@@ -329,7 +329,7 @@ def bench_detector(seconds: float, threads: int) -> list:
     """RTMDet-nano (320) and -m (640) at batch 1: eager PyTorch forward
     (network only, as the target) and onnxruntime fp32 / int8 (graph:
     normalisation, network, box decoding)."""
-    from rtmpose.deploy import OnnxDetector
+    from rtmpose.runtime import OnnxDetector
     rows = []
     # random weights: keep subnormal floats (which trained weights do not
     # produce) from dominating the timings
@@ -381,7 +381,7 @@ def bench_det_pose_video(threads: int, pose_sizes='tsm', intervals=(1, 5),
     (K=5), with 1 to 10 people."""
     from rtmpose.apis import CocoJsonDetector, PoseInferencer
     from rtmpose.datasets.synthetic import make_synthetic_video
-    from rtmpose.deploy import OnnxDetector
+    from rtmpose.runtime import OnnxDetector
     tmp = tempfile.mkdtemp(prefix='rtmpose-detpose-')
     torch.set_flush_denormal(True)
     _, det_path, det_int8 = _export_detector('nano', tmp)

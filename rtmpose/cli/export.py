@@ -1,5 +1,5 @@
 """Export a top-down pose model or an RTMDet detector to ONNX for
-``rtmpose.deploy``.
+``rtmpose.runtime``.
 
 Usage::
 
@@ -12,7 +12,7 @@ The graph input ``crops`` is (N, H, W, 3) uint8 BGR person crops; outputs are
 ``simcc_x`` (N, K, W*k) and ``simcc_y`` (N, K, H*k) (or ``heatmaps``), or
 with --with-decode ``keypoints`` (N, K, 2) crop pixels and ``scores`` (N, K). Crop and decode
 settings are stored in the file's metadata; run it with
-``rtmpose.deploy.OnnxPoseEstimator`` (onnxruntime, no torch). CHECKPOINT may
+``rtmpose.runtime.OnnxPoseEstimator`` (onnxruntime, no torch). CHECKPOINT may
 be ``none`` for random weights. ``--int8`` also writes a statically
 quantized copy (int8 backbone, calibrated on crops of the config's data;
 see rtmpose/deploy/quantize.py); ``tools/test.py CONFIG FILE.onnx`` gives
@@ -21,7 +21,7 @@ either file's AP. Uses torch's TorchScript-based exporter
 
 A detector config (``configs/rtmdet/...``) exports its network with the box
 decoding; the input ``images`` is one (1, h, w, 3) uint8 BGR letterboxed
-image, and the runtime (``rtmpose.deploy.OnnxDetector``) does the rest of the
+image, and the runtime (``rtmpose.runtime.OnnxDetector``) does the rest of the
 post-processing (top-k, NMS) in numpy. ``--int8`` quantizes its backbone,
 calibrated on letterboxed images of the config's data.
 """

@@ -1,7 +1,7 @@
 """Keypoint codecs, registered in ``rtmpose.registry.KEYPOINT_CODECS``.
 
 The decoding functions import eagerly and need only numpy and OpenCV (the
-ONNX runtime in ``rtmpose.deploy`` uses them without torch or mmengine);
+ONNX runtime in ``rtmpose.runtime`` uses them without torch or mmengine);
 the codec classes, which register themselves with mmengine, load on first
 access, through ``rtmpose.registry.KEYPOINT_CODECS`` (whose import
 locations name their modules).

@@ -3,7 +3,7 @@
 The building blocks take maps as (M, H, W) float arrays (M = instances x
 keypoints, flattened) and locations as (M, 2) (x, y) in heatmap pixels;
 :func:`decode_heatmaps` puts them together as the heatmap codecs decode.
-numpy and OpenCV only: the ONNX runtime (``rtmpose.deploy``) decodes with
+numpy and OpenCV only: the ONNX runtime (``rtmpose.runtime``) decodes with
 these functions too.
 """
 from typing import Callable, Optional, Sequence, Tuple

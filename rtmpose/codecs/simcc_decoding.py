@@ -1,6 +1,6 @@
 """Reading locations off 1-D SimCC response vectors.
 
-numpy and OpenCV only: the ONNX runtime (``rtmpose.deploy``) decodes with
+numpy and OpenCV only: the ONNX runtime (``rtmpose.runtime``) decodes with
 these functions too.
 """
 from typing import Optional, Sequence, Tuple

@@ -26,8 +26,8 @@ from rtmpose.codecs import BaseKeypointCodec
 from rtmpose.datasets.transforms.crop_settings import crop_settings
 from rtmpose.fileio import temp_name_for
 from rtmpose.registry import KEYPOINT_CODECS
-from .metadata import (FORMAT_VERSION, INPUT_NAME, OUTPUT_NAMES,
-                       save_with_metadata)
+from rtmpose.runtime.metadata import (FORMAT_VERSION, INPUT_NAME,
+                                      OUTPUT_NAMES, save_with_metadata)
 
 MIN_OPSET = 17
 
@@ -230,7 +230,7 @@ def export_onnx(model: nn.Module,
         if dropped:
             warnings.warn(f'the model decoder refines with {dropped!r}; the '
                           'graph decodes with a plain argmax (export without '
-                          '--with-decode to decode exactly in rtmpose.deploy)')
+                          '--with-decode to decode exactly in rtmpose.runtime)')
     else:
         kind, wrapper = decoder.kind, ExportWrapper(model)
     wrapper.eval()

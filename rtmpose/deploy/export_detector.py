@@ -1,12 +1,12 @@
 """Export an RTMDet detector to ONNX (needs torch and onnx; the runtime,
-:class:`rtmpose.deploy.OnnxDetector`, does not).
+:class:`rtmpose.runtime.OnnxDetector`, does not).
 
 The graph takes one (1, h, w, 3) uint8 BGR letterboxed image, normalises it
 as ``DetDataPreprocessor`` does (BGR kept), runs the network and decodes
 every prior: ``scores`` (1, A, C) sigmoid and ``boxes`` (1, A, 4) xyxy input
 pixels clamped to the input (the head's distance decoding). The data-
 dependent rest (per-level score threshold and top-k, rescale, NMS, at most
-``max_per_img``) runs in numpy (``rtmpose.deploy.det_postprocess``) with the
+``max_per_img``) runs in numpy (``rtmpose.runtime.det_postprocess``) with the
 test_cfg stored in the metadata.
 """
 from typing import List
@@ -14,9 +14,9 @@ from typing import List
 import torch
 from torch import Tensor, nn
 
+from rtmpose.runtime.metadata import (DET_INPUT_NAME, DET_OUTPUTS,
+                                      FORMAT_VERSION, save_with_metadata)
 from .export import MIN_OPSET, trace_to_proto
-from .metadata import (DET_INPUT_NAME, DET_OUTPUTS, FORMAT_VERSION,
-                       save_with_metadata)
 
 
 class DetExportWrapper(nn.Module):
@@ -63,7 +63,7 @@ class DetExportWrapper(nn.Module):
 def export_detector_onnx(model: nn.Module, output: str,
                          opset: int = MIN_OPSET) -> dict:
     """Write the detector ``model`` (from ``init_model``) as ONNX with
-    rtmpose metadata (``task='detection'``, see ``rtmpose.deploy.metadata``)
+    rtmpose metadata (``task='detection'``, see ``rtmpose.runtime.metadata``)
     at its test pipeline's input size. Returns the metadata."""
     if opset < MIN_OPSET:
         raise ValueError(f'opset must be >= {MIN_OPSET}, got {opset}')

@@ -15,7 +15,8 @@ from typing import Iterator, Optional
 
 import numpy as np
 
-from .metadata import METADATA_KEY, parse_metadata, save_with_metadata
+from rtmpose.runtime.metadata import (METADATA_KEY, parse_metadata,
+                                      save_with_metadata)
 
 QUANTIZED_OPS = ('Conv', 'MatMul', 'Gemm')
 # node names of the TorchScript exporter carry the module path

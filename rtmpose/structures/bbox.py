@@ -1,6 +1,6 @@
 """Crop geometry of top-down pose estimation: the one authority on boxes,
 centre/scale, the crop warp and its inverse. numpy and OpenCV only (the
-ONNX runtime in ``rtmpose.deploy`` imports it without torch or mmengine).
+ONNX runtime in ``rtmpose.runtime`` imports it without torch or mmengine).
 
 Boxes are ``(..., 4)`` arrays in image pixels (xyxy unless named xywh);
 centers ``(..., 2)``; scales ``(..., 2)`` are the box (w, h) in pixels.

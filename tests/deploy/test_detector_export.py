@@ -12,7 +12,7 @@ pytest.importorskip('onnx')
 pytest.importorskip('onnxruntime')
 
 from rtmpose.apis import inference_detector, init_model  # noqa: E402
-from rtmpose.deploy import OnnxDetector, letterbox, nms  # noqa: E402
+from rtmpose.runtime import OnnxDetector, letterbox, nms  # noqa: E402
 from rtmpose.deploy.export import export_onnx  # noqa: E402
 from rtmpose.deploy.export_detector import export_detector_onnx  # noqa: E402
 from rtmpose.structures import nms as torch_nms  # noqa: E402
@@ -127,7 +127,7 @@ import sys, json
 import numpy as np
 sys.modules['torch'] = None  # any import of torch now fails
 sys.modules['mmengine'] = None
-from rtmpose.deploy import OnnxTopdownPipeline
+from rtmpose.runtime import OnnxTopdownPipeline
 img = np.load(sys.argv[3])
 pipe = OnnxTopdownPipeline(sys.argv[1], sys.argv[2], det_score_thr=0.3)
 boxes, scores, kpts, kpt_scores = pipe(img)
@@ -167,7 +167,7 @@ def test_detector_and_pose_without_torch(detector, tmp_path):
 def test_onnx_detector_model_matches_pytorch_on_the_test_pipeline(detector):
     from mmengine.dataset import Compose, pseudo_collate
 
-    from rtmpose.models.detectors import OnnxRTMDet
+    from rtmpose.runtime.evaluation import OnnxRTMDet
     model, path, _ = detector
     pipeline = Compose(model.cfg.test_dataloader.dataset.pipeline)
     batch = pseudo_collate([pipeline(dict(img=_scene(4, hw), img_path=None,

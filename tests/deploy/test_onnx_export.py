@@ -13,7 +13,7 @@ onnx = pytest.importorskip('onnx')
 ort = pytest.importorskip('onnxruntime')
 
 from rtmpose.apis import TorchPoseBackend, init_model  # noqa: E402
-from rtmpose.deploy import OnnxPoseEstimator  # noqa: E402
+from rtmpose.runtime import OnnxPoseEstimator  # noqa: E402
 from rtmpose.deploy.export import export_onnx  # noqa: E402
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -117,7 +117,7 @@ def test_estimators_agree_on_an_image(which, request):
 def test_runtime_imports_neither_torch_nor_mmengine(exported):
     _, dynamic = exported
     code = ('import sys, numpy as np\n'
-            'from rtmpose.deploy import OnnxPoseEstimator\n'
+            'from rtmpose.runtime import OnnxPoseEstimator\n'
             f'est = OnnxPoseEstimator({dynamic!r})\n'
             'img = np.zeros((120, 160, 3), np.uint8)\n'
             'kpts, scores = est(img, np.array([[10, 10, 90, 110.]]))\n'

@@ -10,7 +10,7 @@ onnx = pytest.importorskip('onnx')
 ort = pytest.importorskip('onnxruntime')
 
 from rtmpose.apis import init_model  # noqa: E402
-from rtmpose.deploy import OnnxPoseEstimator  # noqa: E402
+from rtmpose.runtime import OnnxPoseEstimator  # noqa: E402
 from rtmpose.deploy.export import export_onnx  # noqa: E402
 from rtmpose.deploy.quantize import quantize_int8  # noqa: E402
 

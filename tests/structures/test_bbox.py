@@ -96,7 +96,7 @@ def test_input_to_image_inverts_the_unrotated_warp(use_udp):
 
 def test_geometry_imports_without_torch():
     code = ('import sys; import rtmpose.structures as s; '
-            's.get_warp_matrix; import rtmpose.deploy; '
+            's.get_warp_matrix; import rtmpose.runtime; '
             'print(any(m in sys.modules for m in ("torch", "mmengine")))')
     out = subprocess.run([sys.executable, '-c', code], capture_output=True,
                          text=True, check=True)

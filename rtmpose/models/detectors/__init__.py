@@ -1,4 +1,3 @@
-from .onnx_detector import OnnxRTMDet
 from .rtmdet import RTMDet
 
-__all__ = ['OnnxRTMDet', 'RTMDet']
+__all__ = ['RTMDet']

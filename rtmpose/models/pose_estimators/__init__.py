@@ -1,11 +1,10 @@
 from .distillation import (DistillationPoseEstimator,
                            KnowledgeTokenPoseEstimator)
 from .multi_head import MultiHeadTopdownPoseEstimator
-from .onnx_estimator import OnnxTopdownEstimator
 from .topdown import TopdownPoseEstimator, input_to_image_coords
 
 __all__ = [
     'TopdownPoseEstimator', 'input_to_image_coords',
     'MultiHeadTopdownPoseEstimator', 'DistillationPoseEstimator',
-    'KnowledgeTokenPoseEstimator', 'OnnxTopdownEstimator'
+    'KnowledgeTokenPoseEstimator'
 ]

@@ -10,7 +10,7 @@ pytest.importorskip('onnx')
 
 from rtmpose.apis import init_model  # noqa: E402
 from rtmpose.deploy.export import export_onnx  # noqa: E402
-from rtmpose.models import OnnxTopdownEstimator  # noqa: E402
+from rtmpose.runtime.evaluation import OnnxTopdownEstimator  # noqa: E402
 from rtmpose.structures import PoseDataSample  # noqa: E402
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))

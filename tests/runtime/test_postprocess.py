@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from rtmpose.codecs import MSRAHeatmap, SimCCLabel, UDPHeatmap
-from rtmpose.deploy import decode_outputs
+from rtmpose.runtime import decode_outputs
 
 
 def _peaked(shape, rng):

@@ -9,8 +9,8 @@ from typing import Optional, Tuple
 
 import numpy as np
 
-from .onnx_detector import OnnxDetector
-from .onnx_model import OnnxPoseEstimator
+from .detector import OnnxDetector
+from .pose_estimator import OnnxPoseEstimator
 
 
 class OnnxTopdownPipeline:

@@ -17,7 +17,7 @@ class OnnxDetector:
     :meth:`postprocess` (per-level top-k, rescale, NMS, in numpy);
     ``detector(img, frame_id, name)`` runs all three and keeps the boxes
     scored >= ``score_thr``: a detector for :class:`PoseInferencer` and
-    :class:`~rtmpose.deploy.OnnxTopdownPipeline`.
+    :class:`~rtmpose.runtime.OnnxTopdownPipeline`.
 
     Args:
         onnx_file: the exported detector.
