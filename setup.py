@@ -1,4 +1,29 @@
+import os
+import shutil
+
 from setuptools import find_packages, setup
+from setuptools.command.build_py import build_py
+
+
+class BuildWithConfigs(build_py):
+    """Copy the checkout's ``configs/`` tree into the built package as
+    ``rtmpose/configs/`` (beside the dataset descriptions already there), so
+    that a wheel resolves ``configs/...`` names as a checkout does
+    (``rtmpose.config_loading.find_config``). An editable install reads the
+    checkout's own ``configs/`` and copies nothing."""
+
+    def run(self):
+        super().run()
+        if getattr(self, 'editable_mode', False):
+            return
+        target = os.path.join(self.build_lib, 'rtmpose', 'configs')
+        for folder, _, files in os.walk('configs'):
+            for name in files:
+                if name.endswith('.py'):
+                    out = os.path.join(target,
+                                       os.path.relpath(folder, 'configs'))
+                    os.makedirs(out, exist_ok=True)
+                    shutil.copy2(os.path.join(folder, name), out)
 
 
 def read_requirements(path='requirements.txt'):
@@ -24,8 +49,10 @@ setup(
     long_description=open('README.md').read(),
     long_description_content_type='text/markdown',
     packages=find_packages(include=['rtmpose', 'rtmpose.*']),
-    # dataset metainfo files, resolved against the package (datasets/metainfo)
+    # dataset metainfo files, resolved against the package
+    # (config_loading.find_config); the other configs: BuildWithConfigs
     package_data={'rtmpose': ['configs/_base_/datasets/*.py']},
+    cmdclass={'build_py': BuildWithConfigs},
     python_requires='>=3.8',
     install_requires=read_requirements(),
     extras_require={

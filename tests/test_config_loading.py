@@ -29,3 +29,24 @@ def test_good_and_missing_configs(tmp_path):
     assert load_config(str(good)).a.b == 2
     with pytest.raises(FileNotFoundError, match='nope.py'):
         load_config(str(tmp_path / 'nope.py'))
+
+
+def test_repository_names_resolve_from_any_directory(tmp_path, monkeypatch):
+    """``configs/...`` names the shipped config wherever the command runs; a
+    file of that name in the working directory (the user's) comes first."""
+    from rtmpose import config_loading
+    name = 'configs/rtmpose/coco/rtmpose-m_8xb256-420e_coco-256x192.py'
+    monkeypatch.chdir(tmp_path)
+    found = config_loading.find_config(name)
+    assert found.endswith(name) and found.startswith(
+        str(config_loading.CHECKOUT_ROOT))
+    assert load_config(name).codec.input_size == (192, 256)
+    meta = config_loading.find_config('configs/_base_/datasets/coco.py')
+    assert meta == str(config_loading.PACKAGE_ROOT /
+                       'configs/_base_/datasets/coco.py')
+    own = tmp_path / name
+    own.parent.mkdir(parents=True)
+    own.write_text('a = 1\n')
+    assert config_loading.find_config(name) == name  # as given
+    with pytest.raises(FileNotFoundError, match='configs/nope.py'):
+        config_loading.find_config('configs/nope.py')

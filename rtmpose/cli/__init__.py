@@ -9,15 +9,17 @@
     rtmpose export CONFIG CHECKPOINT --output m.onnx [options]
                                                    rtmpose/cli/export.py
     rtmpose benchmark [options]                    rtmpose/cli/benchmark.py
-    rtmpose demo [options]                         train configs/demo/rtmpose-t_demo.py
+    rtmpose demo [--max-epochs N] [--images N]     rtmpose/cli/demo.py
     rtmpose plot WORK_DIR [--out results.png]      a run's curves
 
 Each command takes the options of the script it stands for (``rtmpose
 train --help``). ``train`` and ``test`` run :mod:`rtmpose.engine.launch`
 like the scripts; ``predict``, ``export`` and ``benchmark`` run the modules
 of this package that ``demo/topdown_demo.py``, ``tools/deploy/export_onnx.py``
-and ``tools/analysis/benchmark.py`` wrap. ``demo`` trains a config of the
-source checkout (``pip install -e .``). ``train``, ``test`` and ``demo``
+and ``tools/analysis/benchmark.py`` wrap; ``demo`` trains RTMPose-t on
+generated synthetic people. Configs are named by their repository-relative
+path (``configs/rtmpose/...``), shipped inside the package: every command
+runs from an installed wheel in any directory. ``train``, ``test`` and ``demo``
 use ``--threads N`` torch threads (default: ``OMP_NUM_THREADS`` if set, else
 the physical cores), with a warning when the machine is busy.
 """
@@ -27,19 +29,6 @@ import importlib
 import os.path as osp
 import sys
 from typing import List, Optional
-
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-DEMO_CONFIG = 'configs/demo/rtmpose-t_demo.py'
-
-
-def source_file(relative: str) -> str:
-    """Absolute path of a file of the source checkout, or a clear error."""
-    path = osp.join(ROOT, relative)
-    if not osp.isfile(path):
-        raise SystemExit(
-            f'rtmpose: {relative} not found under {ROOT}: this command needs '
-            'the source checkout (git clone, then pip install -e .)')
-    return path
 
 
 def _module_main(name: str):
@@ -60,11 +49,6 @@ def _train(argv):
 def _test(argv):
     from rtmpose.engine.launch import run_test
     return run_test(argv)
-
-
-def _demo(argv):
-    from rtmpose.engine.launch import run_train
-    return run_train([source_file(DEMO_CONFIG)] + list(argv))
 
 
 def _plot(argv):
@@ -89,7 +73,7 @@ COMMANDS = {
     'predict': _module_main('predict'),
     'export': _module_main('export'),
     'benchmark': _module_main('benchmark'),
-    'demo': _demo,
+    'demo': _module_main('demo'),
     'plot': _plot,
 }
 

@@ -19,17 +19,16 @@ import time
 
 import numpy as np
 import torch
-from mmengine.config import Config
 from mmengine.dataset import Compose
 from mmengine.registry import init_default_scope
 
+from rtmpose.config_loading import load_config
 from rtmpose.registry import DATASETS, MODELS
 
 CONFIGS = {
     size: f'configs/rtmpose/coco/rtmpose-{size}_8xb256-420e_coco-256x192.py'
     for size in 'tsml'
 }
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 VITPOSE_CONFIGS = {
     size: f'configs/vitpose/coco/vitpose-{arch}_8xb64-210e_coco-256x192.py'
     for size, arch in (('S', 'small'), ('B', 'base'))
@@ -47,7 +46,7 @@ def _timeit(fn, warmup: int, seconds: float, min_iters: int = 3):
 
 
 def _build_model(size: str):
-    cfg = Config.fromfile(osp.join(ROOT, CONFIGS[size]))
+    cfg = load_config(CONFIGS[size])
     cfg.model.backbone.norm_cfg = dict(type='BN')
     return MODELS.build(cfg.model), cfg
 
@@ -60,7 +59,7 @@ def bench_pipeline(seconds: float) -> dict:
     # one process, one thread: what a single dataloader worker gets (the
     # runner sets opencv_num_threads=0 in workers too)
     cv2.setNumThreads(0)
-    cfg = Config.fromfile(osp.join(ROOT, CONFIGS['s']))
+    cfg = load_config(CONFIGS['s'])
     root = tempfile.mkdtemp(prefix='rtmpose-bench-')
     paths = generate_synthetic_coco(
         root, num_train_images=64, num_val_images=8, seed=0,
@@ -128,7 +127,7 @@ def bench_forward(size: str, seconds: float) -> float:
 def _build_vitpose(size: str):
     """ViTPose-``size`` (classic decoder) with random weights: no MAE
     download."""
-    cfg = Config.fromfile(osp.join(ROOT, VITPOSE_CONFIGS[size]))
+    cfg = load_config(VITPOSE_CONFIGS[size])
     cfg.model.backbone.init_cfg = None
     return MODELS.build(cfg.model), cfg
 
@@ -178,7 +177,7 @@ def _export(size: str, out_dir: str):
     from rtmpose.deploy.export import export_onnx
     from rtmpose.deploy.quantize import quantize_int8
     model = init_model(
-        osp.join(ROOT, CONFIGS[size]),
+        CONFIGS[size],
         cfg_options={'model.backbone.norm_cfg': dict(type='BN')})
     path = osp.join(out_dir, f'rtmpose-{size}.onnx')
     export_onnx(model, path, dynamic_batch=True)
@@ -311,7 +310,7 @@ def _export_detector(size: str, out_dir: str):
     from rtmpose.apis import init_model
     from rtmpose.deploy.export_detector import export_detector_onnx
     from rtmpose.deploy.quantize import quantize_int8
-    model = init_model(osp.join(ROOT, DET_CONFIGS[size]), cfg_options=_DET_BN)
+    model = init_model(DET_CONFIGS[size], cfg_options=_DET_BN)
     _calibrate_norms(model, model.cfg.test_dataloader.dataset.pipeline[1]
                      ['scale'])
     path = osp.join(out_dir, f'rtmdet-{size}.onnx')

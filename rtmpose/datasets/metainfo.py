@@ -9,37 +9,20 @@ working directory and from an installed wheel. The description follows
 color, type, swap)}``, ``skeleton_info`` ``{i: dict(link=(name, name), id,
 color)}``, ``joint_weights`` (K,) and ``sigmas`` (K,).
 """
-import os.path as osp
-from pathlib import Path
 from typing import Mapping
 
 import numpy as np
 from mmengine.config import Config
 
-# ``rtmpose/datasets/metainfo.py`` -> ``rtmpose/``, which holds configs/.
-PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+from rtmpose.config_loading import find_config
 
 _KEYPOINT_TYPES = ('upper', 'lower', '')
-
-
-def _resolve_meta_file(path: str) -> str:
-    """Absolute path as is; else relative to the cwd (a user's file); else
-    to the package (the shipped ``configs/_base_/datasets/*.py``)."""
-    candidates = [path] if osp.isabs(path) else [
-        osp.abspath(path), str(PACKAGE_ROOT / path)
-    ]
-    for candidate in candidates:
-        if osp.isfile(candidate):
-            return candidate
-    raise FileNotFoundError(
-        f'dataset metainfo file {path!r} not found (looked at '
-        f'{", ".join(repr(c) for c in candidates)})')
 
 
 def _load_dataset_info(metainfo: Mapping) -> dict:
     if 'from_file' not in metainfo:
         return dict(metainfo)
-    path = _resolve_meta_file(metainfo['from_file'])
+    path = find_config(metainfo['from_file'])
     cfg = Config.fromfile(path)
     if 'dataset_info' not in cfg:
         raise KeyError(f'metainfo file {path} defines no `dataset_info`')

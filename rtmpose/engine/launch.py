@@ -174,10 +174,18 @@ def build_runner(cfg: Config) -> PoseRunner:
     return PoseRunner.from_cfg(cfg)
 
 
-def train_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog='rtmpose train', description='Train a pose model')
-    parser.add_argument('config', help='train config file path')
+def train_parser(prog: str = 'rtmpose train',
+                 description: str = 'Train a pose model',
+                 default_config: Optional[str] = None
+                 ) -> argparse.ArgumentParser:
+    """The options of ``rtmpose train``; with ``default_config`` the config
+    argument is optional (``rtmpose demo``)."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    if default_config is None:
+        parser.add_argument('config', help='train config file path')
+    else:
+        parser.add_argument('config', nargs='?', default=default_config,
+                            help=f'train config (default {default_config})')
     parser.add_argument('--work-dir', help='the dir to save logs and models')
     parser.add_argument(
         '--resume',
@@ -201,7 +209,15 @@ def train_parser() -> argparse.ArgumentParser:
 
 def run_train(argv: Optional[List[str]] = None):
     """``tools/train.py`` / ``rtmpose train``: train, return the model."""
-    args = parse_cli(train_parser(), argv)
+    return train(parse_cli(train_parser(), argv))
+
+
+def train(args: argparse.Namespace, cfg_options: Optional[dict] = None):
+    """Train with the parsed options of :func:`train_parser`;
+    ``cfg_options`` are config settings applied before ``--cfg-options``
+    (which may override them)."""
+    if cfg_options:
+        args.cfg_options = {**cfg_options, **(args.cfg_options or {})}
     cfg = _cfg_from_cli(
         args,
         resume=args.resume,

@@ -15,7 +15,7 @@ from rtmpose.engine import launch
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
-def test_train_test_and_demo_call_the_launch_functions(monkeypatch):
+def test_train_and_test_call_the_launch_functions(monkeypatch):
     calls = []
     monkeypatch.setattr(launch, 'run_train',
                         lambda argv: calls.append(('train', argv)) or 'model')
@@ -25,16 +25,48 @@ def test_train_test_and_demo_call_the_launch_functions(monkeypatch):
     assert cli.main(['test', 'a.py', 'b.pth', '--dump', 'x.json']) == {
         'AP': 1
     }
-    cli.main(['demo', '--threads', '2'])
     assert calls == [
         ('train', ['a.py', '--threads', '1']),
         ('test', ['a.py', 'b.pth', '--dump', 'x.json']),
-        ('train', [osp.join(ROOT, 'configs/demo/rtmpose-t_demo.py'),
-                   '--threads', '2']),
     ]
 
 
-@pytest.mark.parametrize('command', ['predict', 'export', 'benchmark'])
+def test_demo_options_are_config_settings(monkeypatch):
+    from rtmpose.cli import demo
+    seen = []
+    monkeypatch.setattr(demo, 'train',
+                        lambda args, options: seen.append((args, options)))
+    cli.main(['demo', '--max-epochs', '1', '--images', '16', '--threads',
+              '2', '--cfg-options', 'train_cfg.max_epochs=3'])
+    (args, options), = seen
+    assert args.config == 'configs/demo/rtmpose-t_demo.py'
+    assert args.threads == 2
+    assert args.cfg_options == {'train_cfg.max_epochs': 3}
+    assert options['train_cfg.max_epochs'] == 1
+    assert options['train_cfg.val_interval'] == 1
+    for loader in ('train', 'val', 'test'):
+        key = f'{loader}_dataloader.dataset.synthetic_cfg'
+        assert options[f'{key}.num_train_images'] == 16
+        assert options[f'{key}.num_val_images'] == 8
+    cli.main(['demo'])
+    assert seen[1][1] == {}
+
+
+def test_train_merges_defaults_under_cfg_options(monkeypatch):
+    """``launch.train``: the caller's settings first, --cfg-options win."""
+    seen = {}
+    monkeypatch.setattr(launch, '_cfg_from_cli',
+                        lambda args, **kw: seen.update(args.cfg_options))
+    monkeypatch.setattr(launch, 'build_runner', lambda cfg: mock.Mock())
+    args = launch.parse_cli(
+        launch.train_parser(),
+        ['a.py', '--cfg-options', 'train_cfg.max_epochs=3'])
+    launch.train(args, {'train_cfg.max_epochs': 1, 'train_cfg.val_interval': 1})
+    assert seen == {'train_cfg.max_epochs': 3, 'train_cfg.val_interval': 1}
+
+
+@pytest.mark.parametrize('command',
+                         ['predict', 'export', 'benchmark', 'demo'])
 def test_script_commands_run_the_package_modules(command, monkeypatch):
     import importlib
     module = importlib.import_module(f'rtmpose.cli.{command}')
