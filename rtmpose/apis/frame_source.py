@@ -1,4 +1,5 @@
-"""Frames from an image, an array, a folder, a video file or a webcam."""
+"""Frames from an image, an array, a folder, a video file, a network stream
+or a webcam."""
 import os
 import os.path as osp
 from dataclasses import dataclass
@@ -11,6 +12,8 @@ from rtmpose.image_decoding import read_image
 
 IMAGE_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp')
 VIDEO_EXTENSIONS = ('.mp4', '.avi', '.mov', '.mkv', '.webm', '.m4v', '.mpg')
+# network streams and remote videos, read by OpenCV (its FFmpeg backend)
+STREAM_SCHEMES = ('rtsp://', 'rtmp://', 'http://', 'https://')
 
 
 @dataclass
@@ -28,13 +31,15 @@ class FrameSource:
 
     Args:
         source: (H, W, 3) uint8 BGR array; an image path; a folder (its
-            images, sorted by name); a video path; or a webcam index (int or
-            digit string).
+            images, sorted by name); a video path; a stream URL (``rtsp://``,
+            ``rtmp://``, ``http(s)://``); or a webcam index (int or digit
+            string).
 
     Attributes:
-        kind: 'array', 'image', 'folder', 'video' or 'webcam'.
-        fps: frame rate of a video or webcam, else None.
-        num_frames: frames to expect (None for a webcam).
+        kind: 'array', 'image', 'folder', 'video', 'url' or 'webcam'.
+        fps: frame rate of a video, else None; of a stream or webcam once
+            iteration has opened it (None if it reports none).
+        num_frames: frames to expect (None for a stream or webcam).
     """
 
     def __init__(self, source: Union[str, int, np.ndarray]):
@@ -50,6 +55,10 @@ class FrameSource:
                                          and source.isdigit()):
             self.kind, self.num_frames = 'webcam', None
             self.source = int(source)
+        elif isinstance(source, str) and source.lower().startswith(
+                STREAM_SCHEMES):
+            # opened when iterated: a live stream would lag behind meanwhile
+            self.kind, self.num_frames = 'url', None
         elif osp.isdir(source):
             self._files = sorted(
                 osp.join(source, f) for f in os.listdir(source)
@@ -76,8 +85,8 @@ class FrameSource:
 
     @property
     def is_stream(self) -> bool:
-        """Frames of one scene in time order (video or webcam)."""
-        return self.kind in ('video', 'webcam')
+        """Frames of one scene in time order (video, stream or webcam)."""
+        return self.kind in ('video', 'url', 'webcam')
 
     def _open_capture(self) -> cv2.VideoCapture:
         cap = cv2.VideoCapture(self.source)
@@ -94,6 +103,7 @@ class FrameSource:
                 yield Frame(i, img, osp.basename(path))
         else:
             cap = self._open_capture()
+            self.fps = self.fps or cap.get(cv2.CAP_PROP_FPS) or None
             try:
                 index = 0
                 while True:

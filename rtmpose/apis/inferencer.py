@@ -66,6 +66,20 @@ class PoseResult:
                 for i in range(len(self.bboxes))
             ])
 
+    def to_coco(self, image_id: int, category_id: int = 1) -> list:
+        """COCO keypoint results entries, one per person: ``keypoints``
+        ``[x, y, score] * K`` image pixels, ``score`` box score x mean
+        keypoint score."""
+        return [
+            dict(image_id=image_id,
+                 category_id=category_id,
+                 keypoints=np.concatenate(
+                     [kpts, scores[:, None]], 1).round(4).reshape(-1).tolist(),
+                 score=round(float(box_score * scores.mean()), 6))
+            for kpts, scores, box_score in zip(
+                self.keypoints, self.keypoint_scores, self.bbox_scores)
+        ]
+
 
 def bboxes_from_keypoints(keypoints: np.ndarray, scores: np.ndarray,
                           fallback: np.ndarray, thr: float,

@@ -2,10 +2,11 @@
 
 Usage::
 
-    rtmpose predict CONFIG CHECKPOINT --input IMG|DIR|VIDEO|CAM \
+    rtmpose predict CONFIG CHECKPOINT --input IMG|DIR|VIDEO|URL|CAM \
         --output OUT [--det-config DET_CONFIG --det-checkpoint DET_CKPT |
         --det-json F | --detector NAME [--det-weights W]] \
         [--det-score-thr T] [--det-interval K] [--smooth] [--onnx MODEL.onnx]
+        [--save-coco [FILE]] [--show]
     rtmpose predict --make-sample DIR
 
 ``--make-sample DIR`` writes a synthetic sample to try the demo on:
@@ -14,9 +15,15 @@ Usage::
 ``DIR/frame.jpg`` (the first frame, whose boxes are image_id 0).
 
 OUT is an image file for an image, a folder for a folder and a video file
-(.mp4 or .avi) for a video or webcam. Predictions (boxes, keypoints in image
-pixels, scores, track ids per frame) go to OUT's name with ``.json`` (for a
-folder: ``OUT/predictions.json``), or to --pred-out. The person boxes come
+(.mp4 or .avi) for a video, a stream (``rtsp://``, ``rtmp://``,
+``http(s)://``, read by OpenCV) or a webcam (its index, e.g. ``0``); Ctrl-C
+stops a stream cleanly, keeping what was written. Predictions (boxes,
+keypoints in image pixels, scores, track ids per frame) go to OUT's name with
+``.json`` (for a folder: ``OUT/predictions.json``), or to --pred-out;
+``--save-coco`` also writes them as COCO keypoint results (``image_id`` the
+frame index: in a folder, the images' index sorted by name) to OUT's name
+with ``.keypoints.json`` or FILE. ``--show`` shows each annotated frame in a
+window when there is a display (q or Esc stops). The person boxes come
 from an RTMDet detector of this toolbox (``--det-config`` of
 ``configs/rtmdet/person/`` with ``--det-checkpoint``; or an exported
 detector ``.onnx`` as ``--det-config``), a detection JSON or a torchvision
@@ -29,16 +36,18 @@ import argparse
 import json
 import os
 import os.path as osp
-
+import sys
+from typing import Optional
 
 import cv2
-from mmengine.utils import ProgressBar
 
 from rtmpose.apis import FrameSource, PoseInferencer
 from rtmpose.apis.detectors import TORCHVISION_DETECTORS
+from rtmpose.progress import Progress
 from rtmpose.visualization import draw_poses
 
 _FOURCC = {'.mp4': 'mp4v', '.avi': 'MJPG'}
+WINDOW = 'rtmpose predict'
 
 
 def parse_args(argv=None):
@@ -87,6 +96,15 @@ def parse_args(argv=None):
     parser.add_argument('--max-frames',
                         type=int,
                         help='stop after this many frames')
+    parser.add_argument('--save-coco',
+                        nargs='?',
+                        const='',
+                        metavar='FILE',
+                        help='also write COCO keypoint results (default: '
+                        "OUT's name with .keypoints.json)")
+    parser.add_argument('--show',
+                        action='store_true',
+                        help='show the annotated frames in a window')
     args = parser.parse_args(argv)
     if args.make_sample is None:
         missing = [name for name in ('config', 'checkpoint', 'input',
@@ -108,12 +126,25 @@ def make_sample(root: str) -> dict:
                 frame=frame)
 
 
-def _pred_path(args, kind: str) -> str:
-    if args.pred_out:
-        return args.pred_out
+def _pred_path(args, kind: str, suffix: str = '.json') -> str:
     if kind == 'folder':
-        return osp.join(args.output, 'predictions.json')
-    return osp.splitext(args.output)[0] + '.json'
+        return osp.join(args.output, 'predictions' + suffix)
+    return osp.splitext(args.output)[0] + suffix
+
+
+def no_display_reason() -> Optional[str]:
+    """Why no window can open here, or None when one may."""
+    if sys.platform.startswith('linux') and not (
+            os.environ.get('DISPLAY') or os.environ.get('WAYLAND_DISPLAY')):
+        return 'no display (DISPLAY and WAYLAND_DISPLAY are not set)'
+    return None
+
+
+def show_frame(vis, wait: bool) -> bool:
+    """Show ``vis`` in the window; ``wait`` for a key (a still image) or
+    not (a stream). False when the user asks to stop (q or Esc)."""
+    cv2.imshow(WINDOW, vis)
+    return (cv2.waitKey(0 if wait else 1) & 0xFF) not in (ord('q'), 27)
 
 
 def _detector_spec(args):
@@ -165,47 +196,77 @@ def main(argv=None):
     if detector is None:
         print('no detector (--det-config, --det-json or --detector): each '
               'frame is one whole-image person box')
-    progress = ProgressBar(total) if total and total > 1 else None
-    writer, frames, empty = None, [], []
+    show = args.show
+    if show and no_display_reason():
+        print(f'--show: {no_display_reason()}; writing {args.output} only')
+        show = False
+    if total is None:
+        print(f'reading {args.input} until it ends or Ctrl-C')
+    progress = Progress(total, 'predict') if total and total > 1 else None
+    writer, frames, coco, empty = None, [], [], []
     show_boxes = not args.no_bbox
-    for frame, result in inferencer.iter_frames(source, args.max_frames):
-        # track ids mean something across the frames of a video only
-        vis = draw_poses(frame.image,
-                         result.keypoints,
-                         result.keypoint_scores,
-                         inferencer.dataset_meta,
-                         args.kpt_thr,
-                         bboxes=result.bboxes if show_boxes else None,
-                         track_ids=result.track_ids
-                         if show_boxes and source.is_stream else None)
-        if not (result.keypoint_scores > args.kpt_thr).any():
-            empty.append(result.name or str(frame.index))
-        if source.is_stream:
-            if writer is None:
-                fps = source.fps or 30.0
-                writer = cv2.VideoWriter(
-                    args.output,
-                    cv2.VideoWriter_fourcc(
-                        *_FOURCC[osp.splitext(args.output)[1].lower()]), fps,
-                    (vis.shape[1], vis.shape[0]))
-            writer.write(vis)
-        elif source.kind == 'folder':
-            cv2.imwrite(osp.join(args.output, result.name), vis)
-        else:
-            cv2.imwrite(args.output, vis)
-        frames.append(result.to_dict())
+    results = inferencer.iter_frames(source, args.max_frames)
+    try:
+        for frame, result in results:
+            # track ids mean something across the frames of a video only
+            vis = draw_poses(frame.image,
+                             result.keypoints,
+                             result.keypoint_scores,
+                             inferencer.dataset_meta,
+                             args.kpt_thr,
+                             bboxes=result.bboxes if show_boxes else None,
+                             track_ids=result.track_ids
+                             if show_boxes and source.is_stream else None)
+            if not (result.keypoint_scores > args.kpt_thr).any():
+                empty.append(result.name or str(frame.index))
+            if source.is_stream:
+                if writer is None:
+                    fps = source.fps or 30.0
+                    writer = cv2.VideoWriter(
+                        args.output,
+                        cv2.VideoWriter_fourcc(
+                            *_FOURCC[osp.splitext(args.output)[1].lower()]),
+                        fps, (vis.shape[1], vis.shape[0]))
+                writer.write(vis)
+            elif source.kind == 'folder':
+                cv2.imwrite(osp.join(args.output, result.name), vis)
+            else:
+                cv2.imwrite(args.output, vis)
+            frames.append(result.to_dict())
+            coco += result.to_coco(frame.index)
+            if progress is not None:
+                progress.update(len(frames))
+            if show:
+                try:
+                    if not show_frame(vis, wait=not source.is_stream):
+                        break
+                except cv2.error as err:  # an OpenCV built without GUI
+                    print(f'--show: no window ({str(err).strip()[:200]})')
+                    show = False
+    except KeyboardInterrupt:
+        print(f'\ninterrupted after {len(frames)} frames')
+    finally:
+        results.close()  # releases the capture
+        if writer is not None:
+            writer.release()
         if progress is not None:
-            progress.update()
-    if writer is not None:
-        writer.release()
-    pred_path = _pred_path(args, source.kind)
+            progress.close()
+        if args.show and show:
+            cv2.destroyAllWindows()
+    pred_path = args.pred_out or _pred_path(args, source.kind)
     with open(pred_path, 'w') as f:
         json.dump(
             dict(input=str(args.input),
                  dataset_name=inferencer.dataset_meta['dataset_name'],
                  keypoint_names=_keypoint_names(inferencer.dataset_meta),
                  frames=frames), f)
-    print(f'\nwrote {args.output} and {pred_path} ({len(frames)} frames, '
+    written = [args.output, pred_path]
+    if args.save_coco is not None:
+        written.append(args.save_coco
+                       or _pred_path(args, source.kind, '.keypoints.json'))
+        with open(written[-1], 'w') as f:
+            json.dump(coco, f)
+    print(f'wrote {", ".join(written)} ({len(frames)} frames, '
           f'{inferencer.detector_calls} detector calls)')
     if empty:
         print(no_keypoint_message(empty, len(frames), args.kpt_thr))

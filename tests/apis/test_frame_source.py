@@ -47,3 +47,34 @@ def test_errors(tmp_path):
     with pytest.raises(ValueError, match='unknown file type'):
         FrameSource(str(tmp_path / 'x.txt'))
     assert FrameSource(0).kind == 'webcam'
+
+
+def test_stream_url_read_through_opencv(tmp_path):
+    """An http:// video (a local server) is a stream: no frame count until
+    read, frames in order, its fps once opened."""
+    import functools
+    import http.server
+    import threading
+    path = tmp_path / 'v.avi'
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*'MJPG'), 12,
+                             (32, 24))
+    for i in range(4):
+        writer.write(np.full((24, 32, 3), i * 40, np.uint8))
+    writer.release()
+    server = http.server.ThreadingHTTPServer(
+        ('127.0.0.1', 0),
+        functools.partial(http.server.SimpleHTTPRequestHandler,
+                          directory=str(tmp_path)))
+    server.RequestHandlerClass.log_message = lambda *args: None
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        src = FrameSource(f'http://127.0.0.1:{server.server_port}/v.avi')
+        assert src.kind == 'url' and src.is_stream
+        assert src.num_frames is None and src.fps is None
+        frames = list(src)
+    finally:
+        server.shutdown()
+    assert [f.index for f in frames] == [0, 1, 2, 3]
+    assert abs(int(frames[2].image.mean()) - 80) <= 3
+    assert src.fps == 12
+    assert FrameSource('rtsp://127.0.0.1:1/live').kind == 'url'

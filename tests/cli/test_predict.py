@@ -166,3 +166,106 @@ def test_video_with_rtmdet(checkpoint, tmp_path):
         _load_demo().main([CONFIG, checkpoint, '--input', video['video'],
                            '--output', str(tmp_path / 'x.mp4'),
                            '--det-checkpoint', det_ckpt])
+
+
+def test_save_coco_and_progress_lines(checkpoint, tmp_path, capsys):
+    """--save-coco: COCO keypoint results beside the per-frame JSON, the
+    same numbers; progress in a pipe: plain lines, no carriage returns."""
+    video = make_synthetic_video(tmp_path / 'src', num_frames=4)
+    out = tmp_path / 'out.avi'
+    pred = _load_demo().main([
+        CONFIG, checkpoint, '--input', video['video'], '--output', str(out),
+        '--det-json', video['det_json'], '--save-coco'
+    ])
+    log = capsys.readouterr().out
+    assert '\r' not in log and 'predict: 100%' in log
+    assert str(tmp_path / 'out.keypoints.json') in log
+    with open(pred) as f:
+        frames = json.load(f)['frames']
+    with open(tmp_path / 'out.keypoints.json') as f:
+        coco = json.load(f)
+    assert len(frames) == 4 and len(coco) == 8  # two people a frame
+    assert [r['image_id'] for r in coco] == [0, 0, 1, 1, 2, 2, 3, 3]
+    inst = frames[1]['instances'][0]
+    entry = coco[2]
+    assert entry['category_id'] == 1 and len(entry['keypoints']) == 51
+    kpts = np.array(entry['keypoints']).reshape(17, 3)
+    np.testing.assert_allclose(kpts[:, :2], inst['keypoints'], atol=0.01)
+    np.testing.assert_allclose(kpts[:, 2], inst['keypoint_scores'],
+                               atol=1e-4)
+    assert entry['score'] == pytest.approx(
+        inst['bbox_score'] * np.mean(inst['keypoint_scores']), abs=1e-4)
+
+
+def test_show_without_a_display_says_so(checkpoint, tmp_path, capsys,
+                                        monkeypatch):
+    monkeypatch.delenv('DISPLAY', raising=False)
+    monkeypatch.delenv('WAYLAND_DISPLAY', raising=False)
+    demo = _load_demo()
+    monkeypatch.setattr(demo.sys, 'platform', 'linux')
+    img = str(tmp_path / 'crop.jpg')
+    cv2.imwrite(img, np.full((64, 48, 3), 128, np.uint8))
+    demo.main([CONFIG, checkpoint, '--input', img, '--output',
+               str(tmp_path / 'vis.jpg'), '--show'])
+    assert '--show: no display (DISPLAY and WAYLAND_DISPLAY are not set)' \
+        in capsys.readouterr().out
+    assert osp.isfile(tmp_path / 'vis.jpg')
+
+
+def test_show_window_stops_on_q(checkpoint, tmp_path, monkeypatch):
+    """With a display each frame goes to the window; q ends the run, the
+    outputs hold the frames done."""
+    demo = _load_demo()
+    monkeypatch.setattr(demo, 'no_display_reason', lambda: None)
+    shown = []
+    monkeypatch.setattr(demo.cv2, 'imshow',
+                        lambda name, img: shown.append(img.shape))
+    keys = iter([-1, ord('q')])
+    monkeypatch.setattr(demo.cv2, 'waitKey', lambda delay: next(keys))
+    monkeypatch.setattr(demo.cv2, 'destroyAllWindows', lambda: None)
+    video = make_synthetic_video(tmp_path / 'src', num_frames=5)
+    pred = demo.main([CONFIG, checkpoint, '--input', video['video'],
+                      '--output', str(tmp_path / 'out.avi'), '--det-json',
+                      video['det_json'], '--show'])
+    assert shown == [(240, 640, 3)] * 2
+    with open(pred) as f:
+        assert len(json.load(f)['frames']) == 2
+
+
+def test_ctrl_c_keeps_what_was_done(checkpoint, tmp_path, capsys,
+                                    monkeypatch):
+    """Ctrl-C during a stream: the video, the JSON and the COCO results
+    hold the finished frames, and the capture is released."""
+    demo = _load_demo()
+    real_draw, calls = demo.draw_poses, []
+
+    def draw_then_interrupt(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real_draw(*args, **kwargs)
+
+    monkeypatch.setattr(demo, 'draw_poses', draw_then_interrupt)
+    released = []
+    real_release = cv2.VideoCapture.release
+
+    class Capture(cv2.VideoCapture):
+        def release(self):
+            released.append(1)
+            real_release(self)
+
+    from rtmpose.apis import frame_source
+    monkeypatch.setattr(frame_source.cv2, 'VideoCapture', Capture)
+    video = make_synthetic_video(tmp_path / 'src', num_frames=6)
+    out = tmp_path / 'out.avi'
+    pred = demo.main([CONFIG, checkpoint, '--input', video['video'],
+                      '--output', str(out), '--det-json', video['det_json'],
+                      '--save-coco'])
+    assert 'interrupted after 2 frames' in capsys.readouterr().out
+    with open(pred) as f:
+        assert len(json.load(f)['frames']) == 2
+    with open(tmp_path / 'out.keypoints.json') as f:
+        assert len(json.load(f)) == 4
+    assert len(released) == 2  # the probe at FrameSource(), the reader
+    cap = cv2.VideoCapture(str(out))
+    assert int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) == 2
