@@ -6,7 +6,7 @@ network, decoding, OKS pose NMS, track ids and optional One-Euro smoothing.
 """
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterator, Optional, Tuple, Union
 
 import numpy as np
@@ -14,6 +14,7 @@ from torch import nn
 
 from rtmpose.evaluation.functional.nms import oks_nms
 from rtmpose.structures.bbox import DEFAULT_BBOX_PADDING
+from rtmpose.visualization import draw_poses
 from .detectors import build_detector
 from .frame_source import Frame, FrameSource
 from .inference import init_model
@@ -41,6 +42,9 @@ class PoseResult:
         keypoint_scores: (N, K) float32.
         track_ids: (N,) int64.
         detected: whether the detector ran on this frame.
+        image: the (H, W, 3) uint8 BGR frame, for :meth:`plot` (a
+            reference: keeping the results of a long video keeps its frames).
+        dataset_meta: the model's keypoint names, skeleton and colours.
     """
     frame_index: int
     name: Optional[str]
@@ -50,6 +54,19 @@ class PoseResult:
     keypoint_scores: np.ndarray
     track_ids: np.ndarray
     detected: bool
+    image: Optional[np.ndarray] = field(default=None, repr=False)
+    dataset_meta: Optional[dict] = field(default=None, repr=False)
+
+    def plot(self, kpt_thr: float = 0.3, boxes: bool = True) -> np.ndarray:
+        """The frame with the skeletons (keypoints scored above
+        ``kpt_thr``) and, if ``boxes``, the person boxes drawn: (H, W, 3)
+        uint8 BGR, e.g. for ``cv2.imwrite``."""
+        if self.image is None or self.dataset_meta is None:
+            raise ValueError('this result holds no frame to draw on (made '
+                             'outside PoseInferencer)')
+        return draw_poses(self.image, self.keypoints, self.keypoint_scores,
+                          self.dataset_meta, kpt_thr,
+                          bboxes=self.bboxes if boxes else None)
 
     def to_dict(self) -> dict:
         """JSON-serialisable: frame fields and one dict per instance."""
@@ -317,7 +334,7 @@ class PoseInferencer:
             self._tick('smooth', clock)
 
         result = PoseResult(index, name, bboxes, bbox_scores, keypoints,
-                            scores, ids, detected)
+                            scores, ids, detected, img, self.dataset_meta)
         self._prev = result
         # boxes of the next frame follow the unsmoothed poses (less lag)
         self._prev_raw_keypoints = raw_keypoints

@@ -66,3 +66,28 @@ def test_folder_of_images(model, synthetic_video, tmp_path):
     assert len(json_ready['instances'][0]['keypoints']) == 17
     with pytest.raises(TypeError, match='model must be'):
         PoseInferencer(42)
+
+
+def test_result_plot_draws_on_its_frame(model, synthetic_video):
+    """``result.plot()``: the frame with the skeletons, as draw_poses makes
+    it; the frame itself is left as it was."""
+    from rtmpose.visualization import draw_poses
+    img = synthetic_video['frames'][0]
+    before = img.copy()
+    boxes = synthetic_video['bboxes'][0]
+    result = PoseInferencer(
+        model, detector=lambda *a, **k: (boxes, np.ones(len(boxes)))
+    ).process_frame(img)
+    assert result.keypoints.shape == (2, 17, 2)
+    drawn = result.plot(kpt_thr=0.0)
+    np.testing.assert_array_equal(
+        drawn, draw_poses(img, result.keypoints, result.keypoint_scores,
+                          result.dataset_meta, 0.0, bboxes=result.bboxes))
+    assert drawn.shape == img.shape and (drawn != img).any()
+    np.testing.assert_array_equal(img, before)
+    assert 'image' not in repr(result)
+    coco = result.to_coco(image_id=7)
+    assert [c['image_id'] for c in coco] == [7, 7]
+    np.testing.assert_allclose(
+        np.array(coco[1]['keypoints']).reshape(17, 3)[:, :2],
+        result.keypoints[1], atol=1e-3)
