@@ -39,8 +39,6 @@ codec = dict(
 model = dict(
     backbone=dict(norm_cfg=dict(type='BN')),
     head=dict(
-        input_size=codec['input_size'],
-        in_featuremap_size=tuple([s // 32 for s in codec['input_size']]),
         decoder=codec))
 
 dataset_type = 'SyntheticCocoDataset'

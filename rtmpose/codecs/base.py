@@ -33,6 +33,7 @@ class BaseKeypointCodec(metaclass=ABCMeta):
 
     A codec declares:
 
+    - ``input_size`` (w, h) and ``use_udp``: the crops it expects;
     - ``kind``: its model outputs, a key of :data:`DECODERS` (``'simcc'``,
       ``'heatmaps'``), which names the numpy decoding function;
     - ``decode_args()``: that function's keyword arguments, JSON-safe
@@ -53,6 +54,12 @@ class BaseKeypointCodec(metaclass=ABCMeta):
     """
 
     kind: str = ''
+    # (w, h) model input pixels, set by the constructor; the model's input
+    # spec takes it from its head's codec
+    input_size: Tuple[int, int]
+    # whether the targets assume crops made with unbiased data processing
+    # (TopdownAffine's use_udp); the model's input spec takes it
+    use_udp: bool = False
     label_mapping_table: Dict[str, str] = {}
     field_mapping_table: Dict[str, str] = {}
 

@@ -55,6 +55,8 @@ class UDPHeatmap(BaseHeatmapCodec):
             gaussian_heatmaps`).
     """
 
+    use_udp = True
+
     def __init__(self,
                  input_size: Tuple[int, int],
                  heatmap_size: Tuple[int, int],

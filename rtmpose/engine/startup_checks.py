@@ -1,33 +1,39 @@
 """Start-up checks: config, model and data must agree before training.
 
 Each finding names the disagreeing values and where they come from (config
-keys such as ``model.head.input_size``, or a built dataset's metainfo), so a
-wrong config stops at once instead of after hours of training or with a
-shape error deep inside the model.
+keys such as ``model.head.decoder.input_size``, or a built dataset's
+metainfo), so a wrong config stops at once instead of after hours of
+training or with a shape error deep inside the model. No model, codec or
+transform type is named here: components check their own arguments when
+built, and declare what the checks compare.
 
 Checked:
 - every ``input_size`` under ``model``, the dataloaders and active
-  ``PipelineSwitchHook`` pipelines (head, codecs, ``TopdownAffine``) is the
-  same (w, h); a reversed pair is reported as a (w, h) order mistake;
-- RTMCC head: ``in_featuremap_size`` = input size / backbone stride (32);
-  SimCC codecs use the head's ``simcc_split_ratio``;
+  stage-switch pipelines (``switch_pipeline`` of a hook) is the same (w, h);
+  a reversed pair is reported as a (w, h) order mistake; likewise every
+  ``simcc_split_ratio``;
 - per built dataset: metainfo ``num_keypoints`` = ``model.head.out_channels``
   = keypoints of the first sample; ``sigmas`` and keypoint weights have one
   value per keypoint; ``flip_indices`` has K entries in [0, K) and is its
   own inverse;
-- with the built model: a dry forward of one zero image at the input size
-  through the backbone (and neck), in eval mode without gradients (the
-  model, its statistics and the random generators are left as they were):
-  the last feature map's channels = ``model.head.in_channels`` and its
-  (w, h) = ``model.head.in_featuremap_size``.
+- with the built model: the pipelines' transforms that declare
+  ``input_spec_args`` (argument -> field) against ``model.input_spec``
+  (e.g. the crop's box padding and UDP); a dry forward of one zero image at
+  the input size through the backbone (and neck) and the head, in eval mode
+  without gradients (the model, its statistics and the random generators
+  are left as they were): the last feature map against the backbone's (or
+  neck's) declared ``out_channels`` / ``out_sizes`` and the head's
+  ``in_channels`` / ``in_featuremap_size``, then the head on that map.
 """
-import math
+import inspect
 from typing import Iterator, List, Mapping, Optional, Tuple
 
 import numpy as np
 import torch
 from mmengine.config import Config
 from torch import nn
+
+from rtmpose.registry import TRANSFORMS
 
 
 class SetupError(ValueError):
@@ -53,69 +59,151 @@ def find_setup_problems(cfg: Mapping,
     built ``model``."""
     if isinstance(cfg, Config):  # not a Mapping itself
         cfg = cfg.to_dict()
-    problems = _size_problems(cfg)
+    problems = _agreement_problems(cfg, 'input_size', _size)
+    problems += _agreement_problems(cfg, 'simcc_split_ratio', _number)
     head = _get(cfg, 'model.head')
     num_kpts = head.get('out_channels') if isinstance(head, Mapping) else None
     for where, dataset in (datasets or {}).items():
         problems += _dataset_problems(where, dataset, num_kpts)
-    if model is not None and isinstance(head, Mapping):
-        # one report per fact: the config-only stride check names a wrong
-        # in_featuremap_size already
-        check_map = not any('in_featuremap_size' in p for p in problems)
-        problems += _feature_problems(model, head, check_map)
+    spec = _input_spec(model)
+    if spec is not None:
+        # one report per fact: a size named above is not named again
+        problems += [
+            p for p in _spec_problems(cfg, spec)
+            if not any(p.split('=')[0] + '=' in q for q in problems)
+        ]
+        problems += _feature_problems(model, spec.input_size)
     return problems
 
 
-def _feature_problems(model: nn.Module, head: Mapping,
-                      check_map: bool) -> List[str]:
-    """The head's input (``in_channels``, ``in_featuremap_size``) against
-    the backbone (+ neck) output of a dry forward at ``head.input_size``."""
-    size = _size(head.get('input_size'))
-    extract = getattr(model, 'extract_feat', None)
-    if size is None or len(size) != 2 or extract is None:
-        return []
-    where = 'model.backbone' + (' + model.neck' if getattr(
-        model, 'neck', None) is not None else '')
+def _input_spec(model: Optional[nn.Module]):
+    """``model.input_spec``, or None for a model without one (a detector,
+    a head without codec)."""
+    if model is None:
+        return None
     try:
-        feat = _dry_forward(model, extract, size)
-    except RuntimeError as err:
+        return getattr(model, 'input_spec', None)
+    except ValueError:
+        return None
+
+
+def _spec_problems(cfg: Mapping, spec) -> List[str]:
+    """Transform arguments that a transform declares (``input_spec_args``)
+    against the model's input spec; arguments a config leaves out take the
+    transform's default."""
+    problems = []
+    for root, section in _used_sections(cfg):
+        if root == 'model':
+            continue
+        for path, node in _walk(section, root):
+            transform = _transform_class(node.get('type'))
+            declared = getattr(transform, 'input_spec_args', None) or {}
+            for arg, field in declared.items():
+                value = node[arg] if arg in node else _default(transform, arg)
+                expected = getattr(spec, field)
+                same = (_size(value) == _size(expected) if isinstance(
+                    expected, tuple) else value == expected)
+                if not same:
+                    problems.append(
+                        f'{path}.{arg}={_show(value)} but the model\'s input '
+                        f'spec has {field}={_show(expected)} (from its '
+                        'head\'s codec, data preprocessor and bbox_padding)')
+    return problems
+
+
+def _transform_class(name) -> Optional[type]:
+    if isinstance(name, type):
+        return name
+    if not isinstance(name, str):
+        return None
+    try:
+        return TRANSFORMS.get(name)
+    except KeyError:
+        return None
+
+
+def _default(cls: type, arg: str):
+    param = inspect.signature(cls.__init__).parameters.get(arg)
+    return None if param is None else param.default
+
+
+def _show(value) -> str:
+    if isinstance(value, float):
+        return f'{value:g}'
+    return str(tuple(value) if isinstance(value, list) else value)
+
+
+def _feature_problems(model: nn.Module, size) -> List[str]:
+    """A dry forward at the input ``size`` (w, h): the last feature map
+    against what the backbone (or neck) declares and the head expects, then
+    the head on that map."""
+    extract = getattr(model, 'extract_feat', None)
+    if extract is None:
+        return []
+    neck = getattr(model, 'neck', None)
+    source = neck if neck is not None else model.backbone
+    where = 'model.backbone' + (' + model.neck' if neck is not None else '')
+    try:
+        feats = _dry_forward(model, extract, size)
+    except (RuntimeError, ValueError) as err:
         return [f'a dry forward of one {size[0]}x{size[1]} (w x h) image '
                 f'through {where} fails: {str(err).splitlines()[0]}']
-    problems = []
+    feat = feats[-1] if isinstance(feats, (tuple, list)) else feats
     channels, (h, w) = int(feat.shape[1]), feat.shape[-2:]
-    in_channels = head.get('in_channels')
+    measured = (int(w), int(h))
+    problems = []
+    declared_channels = getattr(source, 'out_channels', None)
+    if declared_channels and tuple(declared_channels)[-1] != channels:
+        problems.append(
+            f'{where} declares out_channels={tuple(declared_channels)} but '
+            f'its last map has {channels} channels')
+    out_sizes = getattr(source, 'out_sizes', None)
+    if callable(out_sizes) and tuple(out_sizes(size)[-1]) != measured:
+        problems.append(
+            f'{where} declares a {out_sizes(size)[-1]} (w, h) last map '
+            f'(out_strides={tuple(getattr(source, "out_strides", ()))}) '
+            f'for a {tuple(size)} input but gives {measured}')
+    head = getattr(model, 'decoding_head', None)
+    in_channels = getattr(head, 'in_channels', None)
     if isinstance(in_channels, int) and in_channels != channels:
         problems.append(
             f'model.head.in_channels={in_channels} but {where} outputs '
             f'{channels} channels (its last feature map at input size '
-            f'{size}); set model.head.in_channels={channels}')
-    feat_size = _size(head.get('in_featuremap_size'))
-    if check_map and feat_size and feat_size != (int(w), int(h)):
+            f'{tuple(size)}); set model.head.in_channels={channels}')
+    feat_size = _size(getattr(head, 'in_featuremap_size', None))
+    if feat_size and feat_size != measured:
         problems.append(
             f'model.head.in_featuremap_size={feat_size} but {where} gives '
-            f'a {int(w)}x{int(h)} (w x h) map for model.head.input_size='
-            f'{size}')
+            f'a {measured[0]}x{measured[1]} (w x h) map for the input size '
+            f'{tuple(size)}')
+    if head is not None and not problems:
+        try:
+            _dry_forward(model, head.forward, feats=feats)
+        except (RuntimeError, ValueError) as err:
+            problems.append(f'model.head fails on the {where} output: '
+                            f'{str(err).splitlines()[0]}')
     return problems
 
 
-def _dry_forward(model: nn.Module, extract, size) -> torch.Tensor:
-    """Last feature map (1, C, h, w) of one zero image, the model unchanged
-    (eval mode: no BN statistics update; no random draws)."""
+def _dry_forward(model: nn.Module, fn, size=None, feats=None):
+    """``fn`` on one zero image of ``size`` (w, h), or on ``feats``, the
+    model unchanged (eval mode: no BN statistics update; no random
+    draws)."""
     training = model.training
-    try:
-        param = next(model.parameters())
-        device, dtype = param.device, param.dtype
-    except StopIteration:
-        device, dtype = torch.device('cpu'), torch.float32
+    if feats is None:
+        try:
+            param = next(model.parameters())
+            device, dtype = param.device, param.dtype
+        except StopIteration:
+            device, dtype = torch.device('cpu'), torch.float32
+        feats = torch.zeros(1, 3, size[1], size[0], device=device,
+                            dtype=dtype)
     model.eval()
     try:
         with torch.no_grad():
-            feats = extract(
-                torch.zeros(1, 3, size[1], size[0], device=device,
-                            dtype=dtype))
+            return fn(feats)
     finally:
         model.train(training)
-    return feats[-1] if isinstance(feats, (tuple, list)) else feats
 
 
 def _get(cfg: Mapping, dotted: str):
@@ -147,8 +235,7 @@ def _used_sections(cfg: Mapping) -> Iterator[Tuple[str, object]]:
             yield key, cfg[key]
     max_epochs = _get(cfg, 'train_cfg.max_epochs')
     for i, hook in enumerate(cfg.get('custom_hooks') or []):
-        if not isinstance(hook, Mapping) or \
-                hook.get('type') != 'PipelineSwitchHook':
+        if not isinstance(hook, Mapping) or 'switch_pipeline' not in hook:
             continue
         # A stage 2 that never starts does not shape this run.
         if max_epochs is None or hook.get('switch_epoch', 0) < max_epochs:
@@ -163,62 +250,42 @@ def _size(value) -> Optional[Tuple[int, ...]]:
         return None
 
 
-def _size_problems(cfg: Mapping) -> List[str]:
-    sizes, split_ratios = [], []
+def _number(value) -> Optional[float]:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# where the value every other one must equal is written, first found first
+_REFERENCES = ('model.head.decoder.', 'model.head.')
+
+
+def _agreement_problems(cfg: Mapping, key: str, parse) -> List[str]:
+    """Every ``key`` in the used config sections has one value; a reversed
+    (w, h) pair is named as such."""
+    values = []
     for root, section in _used_sections(cfg):
         for path, node in _walk(section, root):
-            if 'input_size' in node and _size(node['input_size']):
-                sizes.append((f'{path}.input_size',
-                              _size(node['input_size'])))
-            if node.get('type') == 'SimCCLabel' and \
-                    'simcc_split_ratio' in node:
-                split_ratios.append((f'{path}.simcc_split_ratio',
-                                     float(node['simcc_split_ratio'])))
+            if key in node and parse(node[key]) is not None:
+                values.append((f'{path}.{key}', parse(node[key])))
+    if not values:
+        return []
+    ref_path, ref = next(
+        (v for prefix in _REFERENCES for v in values
+         if v[0] == prefix + key), values[0])
     problems = []
-    if sizes:
-        ref_path, ref = next(
-            (s for s in sizes if s[0] == 'model.head.input_size'), sizes[0])
-        for path, size in sizes:
-            if size == ref:
-                continue
-            if size == ref[::-1]:
-                problems.append(
-                    f'(w, h) order: {path}={size} is {ref_path}={ref} '
-                    'reversed; sizes are (w, h) everywhere, e.g. '
-                    'input_size=(192, 256) is 192 wide and 256 high')
-            else:
-                problems.append(f'input size mismatch: {path}={size} but '
-                                f'{ref_path}={ref}')
-    head = _get(cfg, 'model.head')
-    if isinstance(head, Mapping) and head.get('type') == 'RTMCCHead':
-        problems += _rtmcc_head_problems(cfg, head, split_ratios)
-    return problems
-
-
-def _rtmcc_head_problems(cfg: Mapping, head: Mapping,
-                         split_ratios: list) -> List[str]:
-    problems = []
-    size = _size(head.get('input_size'))
-    feat = _size(head.get('in_featuremap_size'))
-    if size and feat:
-        stride = 32
-        backbone = _get(cfg, 'model.backbone') or {}
-        if backbone.get('type') == 'CSPNeXt':
-            # stem = index 0 (stride 2), stage i = index i (stride 2**(i+1))
-            stride = 2**(max(backbone.get('out_indices', (2, 3, 4))) + 1)
-        expected = tuple(math.ceil(s / stride) for s in size)
-        if feat != expected:
-            hint = ' ((w, h) order)' if feat == expected[::-1] else ''
+    for path, value in values:
+        if value == ref:
+            continue
+        if isinstance(value, tuple) and value == ref[::-1]:
             problems.append(
-                f'model.head.in_featuremap_size={feat} but '
-                f'model.head.input_size={size} / backbone stride {stride} '
-                f'gives {expected}{hint}')
-    ratio = head.get('simcc_split_ratio')
-    if ratio is not None:
-        for path, value in split_ratios:
-            if value != float(ratio):
-                problems.append(f'{path}={value:g} but '
-                                f'model.head.simcc_split_ratio={ratio:g}')
+                f'(w, h) order: {path}={value} is {ref_path}={ref} '
+                'reversed; sizes are (w, h) everywhere, e.g. '
+                'input_size=(192, 256) is 192 wide and 256 high')
+        else:
+            problems.append(f'{key} mismatch: {path}={_show(value)} but '
+                            f'{ref_path}={_show(ref)}')
     return problems
 
 

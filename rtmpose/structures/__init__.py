@@ -12,6 +12,7 @@ from .bbox import (DEFAULT_BBOX_PADDING, bbox_cs2xyxy, bbox_inside,
                    bbox_xyxy2xywh, clip_bbox,
                    fix_aspect_ratio, flip_bbox, get_warp_matrix,
                    input_to_image, rescale_size)
+from .input_spec import InputSpec
 
 _LAZY = {
     'PoseDataSample': 'rtmpose.structures.pose_data_sample',
@@ -29,7 +30,7 @@ def __getattr__(name: str):
 
 
 __all__ = [
-    'DEFAULT_BBOX_PADDING', 'PoseDataSample', 'DetDataSample',
+    'DEFAULT_BBOX_PADDING', 'InputSpec', 'PoseDataSample', 'DetDataSample',
     'bbox_cs2xyxy', 'bbox_inside', 'bbox_iou_matrix', 'bbox_xywh2xyxy', 'bbox_xyxy2cs',
     'bbox_xyxy2xywh', 'clip_bbox', 'fix_aspect_ratio', 'flip_bbox',
     'get_warp_matrix', 'input_to_image', 'rescale_size', 'bbox_overlaps',

@@ -43,54 +43,43 @@ def _break(cfg, how):
     return cfg
 
 
+DECODER = 'model.head.decoder'  # the reference of every size and ratio
 BROKEN = {
     'head (h, w)': (
         lambda c: c['model']['head'].update(input_size=(256, 192)),
-        [f'(w, h) order: train_dataloader.dataset.pipeline[{TOPDOWN_AFFINE}]'
-         '.input_size=(192, 256) is model.head.input_size=(256, 192) '
-         'reversed',
-         'model.head.in_featuremap_size=(6, 8) but model.head.input_size='
-         '(256, 192) / backbone stride 32 gives (8, 6) ((w, h) order)']),
+        ['(w, h) order: model.head.input_size=(256, 192) is '
+         f'{DECODER}.input_size=(192, 256) reversed']),
     'affine (h, w)': (
         lambda c: _train_pipeline(c)[TOPDOWN_AFFINE].update(
             input_size=(256, 192)),
         [f'(w, h) order: train_dataloader.dataset.pipeline[{TOPDOWN_AFFINE}]'
-         '.input_size=(256, 192) is model.head.input_size=(192, 256) '
+         f'.input_size=(256, 192) is {DECODER}.input_size=(192, 256) '
          'reversed']),
     'encoder size': (
         lambda c: _train_pipeline(c)[GENERATE_TARGET]['encoder'].update(
             input_size=(192, 192)),
-        ['input size mismatch: train_dataloader.dataset.pipeline'
+        ['input_size mismatch: train_dataloader.dataset.pipeline'
          f'[{GENERATE_TARGET}].encoder.input_size=(192, 192) but '
-         'model.head.input_size=(192, 256)']),
+         f'{DECODER}.input_size=(192, 256)']),
     'decoder size': (
         lambda c: c['model']['head']['decoder'].update(input_size=(288, 384)),
-        ['input size mismatch: model.head.decoder.input_size=(288, 384) but '
-         'model.head.input_size=(192, 256)']),
+        ['input_size mismatch: train_dataloader.dataset.pipeline'
+         f'[{TOPDOWN_AFFINE}].input_size=(192, 256) but '
+         f'{DECODER}.input_size=(288, 384)']),
     'val affine': (
         lambda c: c['val_dataloader']['dataset']['pipeline'][2].update(
             input_size=(288, 384)),
-        ['input size mismatch: val_dataloader.dataset.pipeline[2].'
+        ['input_size mismatch: val_dataloader.dataset.pipeline[2].'
          'input_size=(288, 384)']),
     'stage-2 affine': (
         lambda c: c['custom_hooks'][1]['switch_pipeline'][TOPDOWN_AFFINE]
         .update(input_size=(256, 192)),
         [f'(w, h) order: custom_hooks[1].switch_pipeline[{TOPDOWN_AFFINE}]'
          '.input_size=(256, 192)']),
-    'feature map': (
-        lambda c: c['model']['head'].update(in_featuremap_size=(6, 6)),
-        ['model.head.in_featuremap_size=(6, 6) but model.head.input_size='
-         '(192, 256) / backbone stride 32 gives (6, 8)']),
-    'stride 16': (
-        lambda c: c['model']['backbone'].update(out_indices=(3, )),
-        ['model.head.in_featuremap_size=(6, 8) but model.head.input_size='
-         '(192, 256) / backbone stride 16 gives (12, 16)']),
     'split ratio': (
         lambda c: c['model']['head'].update(simcc_split_ratio=3.0),
-        [f'train_dataloader.dataset.pipeline[{GENERATE_TARGET}].encoder.'
-         'simcc_split_ratio=2 but model.head.simcc_split_ratio=3',
-         'model.head.decoder.simcc_split_ratio=2 but '
-         'model.head.simcc_split_ratio=3']),
+        ['simcc_split_ratio mismatch: model.head.simcc_split_ratio=3 but '
+         f'{DECODER}.simcc_split_ratio=2']),
 }
 
 
@@ -228,17 +217,46 @@ def test_forgotten_head_in_channels_is_named(m_cfg):
     assert find_setup_problems(cfg, model=_built(cfg)) == []
 
 
-def test_featuremap_size_is_measured_when_the_stride_is_unknown(m_cfg):
-    """A stride-16 backbone whose type the config-only check does not know
-    (it assumes 32): the dry forward measures the map."""
+def test_stride_16_backbone_gets_no_false_error(m_cfg):
+    """A stride-16 backbone under RTMCCHead: the head's map size follows
+    the backbone's declared stride, and the checks find nothing."""
     cfg = copy.deepcopy(m_cfg.to_dict())
     cfg['model']['backbone'].update(norm_cfg=dict(type='BN'),
                                     out_indices=(3, ))
     cfg['model']['head']['in_channels'] = 384
     model = _built(cfg)
-    cfg['model']['backbone']['type'] = 'SomeBackbone'
-    assert find_setup_problems(cfg) == []  # (6, 8) = (192, 256) / 32
+    assert model.backbone.out_strides == (16, )
+    assert model.head.in_featuremap_size == (12, 16)  # (192, 256) / 16
+    assert find_setup_problems(cfg, model=model) == []
+
+
+def test_wrong_declarations_are_named_by_the_dry_forward(m_cfg):
+    """A written in_featuremap_size and a backbone declaring the wrong
+    stride: the dry forward measures the map."""
+    cfg = copy.deepcopy(m_cfg.to_dict())
+    cfg['model']['backbone']['norm_cfg'] = dict(type='BN')
+    cfg['model']['head']['in_featuremap_size'] = (6, 6)
+    model = _built(cfg)
+    model.backbone.out_strides = (16, )
     assert find_setup_problems(cfg, model=model) == [
-        'model.head.in_featuremap_size=(6, 8) but model.backbone gives a '
-        '12x16 (w x h) map for model.head.input_size=(192, 256)'
+        'model.backbone declares a (12, 16) (w, h) last map '
+        '(out_strides=(16,)) for a (192, 256) input but gives (6, 8)',
+        'model.head.in_featuremap_size=(6, 6) but model.backbone gives a '
+        '6x8 (w x h) map for the input size (192, 256)'
     ]
+
+
+@pytest.mark.parametrize('step, arg, value, message', [
+    (1, 'padding', 1.5, 'val_dataloader.dataset.pipeline[1].padding=1.5 but '
+     "the model's input spec has bbox_padding=1.25"),
+    (2, 'use_udp', True, 'val_dataloader.dataset.pipeline[2].use_udp=True '
+     "but the model's input spec has use_udp=False"),
+])
+def test_pipeline_against_the_input_spec(m_cfg, step, arg, value, message):
+    """Transforms declare which arguments the model's input spec fixes."""
+    cfg = copy.deepcopy(m_cfg.to_dict())
+    cfg['model']['backbone']['norm_cfg'] = dict(type='BN')
+    model = _built(cfg)
+    cfg['val_dataloader']['dataset']['pipeline'][step][arg] = value
+    problems = find_setup_problems(cfg, model=model)
+    assert len(problems) == 1 and problems[0].startswith(message), problems

@@ -35,8 +35,6 @@ def build_model(flip_test=False, shift_flip=False):
                 type='RTMCCHead',
                 in_channels=128,
                 out_channels=K,
-                input_size=(SIZE, SIZE),
-                in_featuremap_size=(SIZE // 32, SIZE // 32),
                 final_layer_kernel_size=3,
                 gau_cfg=dict(hidden_dims=32, s=16, act_fn='SiLU'),
                 loss=dict(type='KLDiscretLoss', beta=10., label_softmax=True),
@@ -212,3 +210,38 @@ def test_data_preprocessor_normalises_and_swaps_channels():
     assert torch.allclose(x[:, 0], torch.tensor((200 - 123.675) / 58.395))
     assert torch.allclose(x[:, 1], torch.tensor((0 - 116.28) / 57.12))
     assert torch.allclose(x[:, 2], torch.tensor((10 - 103.53) / 57.375))
+
+
+def test_input_spec_and_derived_head_args():
+    """The model says what crops it takes; the head's input size and map
+    size come from the codec and the backbone's declared stride."""
+    model = build_model()
+    assert model.head.input_size == (SIZE, SIZE)
+    assert model.head.in_featuremap_size == (SIZE // 32, SIZE // 32)
+    spec = model.input_spec
+    assert spec.input_size == (SIZE, SIZE)
+    assert spec.codec is model.head.decoder
+    np.testing.assert_allclose(spec.mean, [123.675, 116.28, 103.53])
+    np.testing.assert_allclose(spec.std, [58.395, 57.12, 57.375])
+    assert (spec.bgr_to_rgb, spec.bbox_padding, spec.use_udp) == \
+        (True, 1.25, False)
+
+
+@pytest.mark.parametrize('backbone', [
+    dict(type='CSPNeXt', deepen_factor=0.167, widen_factor=0.125,
+         out_indices=(1, 3, 4)),
+    dict(type='VisionTransformer', img_size=(64, 48), patch_size=16,
+         patch_cfg=dict(padding=2),
+         arch=dict(embed_dims=32, num_layers=1, num_heads=2,
+                   feedforward_channels=64)),
+])
+def test_backbones_declare_their_maps(backbone):
+    """Declared out_channels and out_sizes = the maps a forward gives."""
+    init_default_scope('rtmpose')
+    net = MODELS.build(backbone).eval()
+    size = (48, 64)  # (w, h)
+    with torch.no_grad():
+        maps = net(torch.zeros(1, 3, size[1], size[0]))
+    assert [m.shape[1] for m in maps] == list(net.out_channels)
+    assert [(m.shape[3], m.shape[2]) for m in maps] == net.out_sizes(size)
+    assert len(net.out_strides) == len(maps)

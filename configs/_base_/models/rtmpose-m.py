@@ -1,6 +1,6 @@
 # RTMPose-m: CSPNeXt-m backbone and the RTMCC head for the 17 COCO keypoints.
-# The head's input size, SimCC bins and decoder follow the codec; the
-# config that picks an input size (configs/_base_/inputs/) sets them.
+# The head's SimCC bins and decoder follow the codec (its input size and
+# map size are derived); the config that picks an input sets the codec.
 model = dict(
     type='TopdownPoseEstimator',
     data_preprocessor=dict(

@@ -7,8 +7,6 @@ codec = dict(_base_.codec, input_size=(256, 256), sigma=(5.66, 5.66))
 
 model = dict(
     head=dict(
-        input_size=codec['input_size'],
-        in_featuremap_size=tuple([s // 32 for s in codec['input_size']]),
         decoder=codec))
 
 # the recipe's pipelines, cropping to this input and encoding with this codec

@@ -7,12 +7,11 @@ _base_ = [
     '../../_base_/inputs/rtmpose_simcc-256x192.py',
 ]
 
-# the head decodes with the codec at its input size (1/32 feature map)
+# the head decodes with the codec; its input size and feature map size are
+# derived from the codec and the backbone's stride
 codec = _base_.codec
 model = dict(
     head=dict(
-        input_size=codec['input_size'],
-        in_featuremap_size=tuple([s // 32 for s in codec['input_size']]),
         simcc_split_ratio=codec['simcc_split_ratio'],
         decoder=codec))
 

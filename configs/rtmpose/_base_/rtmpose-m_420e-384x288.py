@@ -15,8 +15,6 @@ train_pipeline, val_pipeline, train_pipeline_stage2 = ([
 
 model = dict(
     head=dict(
-        input_size=codec['input_size'],
-        in_featuremap_size=tuple([s // 32 for s in codec['input_size']]),
         decoder=codec))
 # the stage-2 hook must carry this config's stage-2 pipeline
 custom_hooks = [

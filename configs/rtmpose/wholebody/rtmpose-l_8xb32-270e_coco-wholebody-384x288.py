@@ -16,8 +16,6 @@ train_pipeline, val_pipeline, train_pipeline_stage2 = ([
 
 model = dict(
     head=dict(
-        input_size=codec['input_size'],
-        in_featuremap_size=tuple([s // 32 for s in codec['input_size']]),
         decoder=codec))
 train_dataloader = dict(batch_size=32, dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=val_pipeline))

@@ -14,6 +14,9 @@ class GetBBoxCenterScale(BaseTransform):
     """``bbox`` (N, 4) xyxy -> ``bbox_center`` (N, 2) and ``bbox_scale``
     (N, 2) (w, h) pixels, enlarged by ``padding``."""
 
+    # the model's InputSpec field the padding must equal (start-up check)
+    input_spec_args = dict(padding='bbox_padding')
+
     def __init__(self, padding: float = DEFAULT_BBOX_PADDING):
         self.padding = padding
 

@@ -25,6 +25,10 @@ class TopdownAffine(BaseTransform):
             (see ``get_warp_matrix``); decoding must use the same convention.
     """
 
+    # constructor argument -> the model's InputSpec field it must equal
+    # (rtmpose.engine.startup_checks compares them)
+    input_spec_args = dict(input_size='input_size', use_udp='use_udp')
+
     def __init__(self, input_size: Tuple[int, int], use_udp: bool = False):
         if len(input_size) != 2:
             raise ValueError(f'input_size must be (w, h), got {input_size}')

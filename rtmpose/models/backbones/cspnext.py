@@ -4,24 +4,25 @@ from typing import Optional, Sequence, Tuple
 import torch
 import torch.nn as nn
 from mmcv.cnn import ConvModule, DepthwiseSeparableConvModule
-from mmengine.model import BaseModule
 from torch import Tensor
 from torch.nn.modules.batchnorm import _BatchNorm
 
 from rtmpose.registry import MODELS
 from ..utils import enable_conv_bn_folding
+from .base_backbone import BaseBackbone
 from .csp_layer import CSPNEXT_INIT_CFG, CSPLayer
 from .spp_bottleneck import SPPBottleneck
 
 
 @MODELS.register_module()
-class CSPNeXt(BaseModule):
+class CSPNeXt(BaseBackbone):
     """CSPNeXt: a 3-conv stem (stride 2) and stages ``stage1..stageN``.
 
     Each stage is ``[3x3 stride-2 conv, (SPPBottleneck), CSPLayer]``, so
     stage i has stride ``2 ** (i + 1)``. Output index 0 is the stem,
     index i the i-th stage; index 4 of P5 is the stride-32 map, e.g.
-    (N, 1024 * widen_factor, 8, 6) for a (N, 3, 256, 192) input.
+    (N, 1024 * widen_factor, 8, 6) for a (N, 3, 256, 192) input
+    (``out_strides`` and ``out_channels`` declare each returned map's).
 
     For CPU speed the convolutions run in channels_last (NHWC) memory
     format: conv weights are stored NHWC-strided (same shapes and state_dict
@@ -111,6 +112,7 @@ class CSPNeXt(BaseModule):
             ConvModule(stem_channels // 2, stem_channels, 3, padding=1,
                        **common))
         self.layers = ['stem']
+        channels = [stem_channels]  # per layer index
 
         for i, (in_channels, out_channels, num_blocks, add_identity,
                 use_spp) in enumerate(arch_setting):
@@ -136,6 +138,10 @@ class CSPNeXt(BaseModule):
                     **common))
             self.add_module(f'stage{i + 1}', nn.Sequential(*stage))
             self.layers.append(f'stage{i + 1}')
+            channels.append(out_channels)
+        # BaseBackbone's declaration; maps come in layer order
+        self.out_channels = tuple(channels[i] for i in sorted(out_indices))
+        self.out_strides = tuple(2**(i + 1) for i in sorted(out_indices))
         self._freeze_stages()
         # CPU speed, same values and state_dict shapes: NHWC weights spare
         # oneDNN a weight reorder per call (inputs are made NHWC in

@@ -4,7 +4,6 @@ from typing import Dict, Optional, Sequence, Tuple, Union
 import torch
 import torch.nn as nn
 from mmengine.logging import print_log
-from mmengine.model import BaseModule
 from mmengine.model.weight_init import trunc_normal_
 from torch import Tensor
 
@@ -12,11 +11,12 @@ from rtmpose.registry import MODELS
 from ..layers import (TransformerEncoderLayer, WindowMultiheadSelfAttention,
                       resize_pos_embed)
 from ..utils.state_dict_adapter import register_state_dict_adapter
+from .base_backbone import BaseBackbone
 from .vit_weights import convert_vit_backbone
 
 
 @MODELS.register_module()
-class VisionTransformer(BaseModule):
+class VisionTransformer(BaseBackbone):
     """ViT without class token: patch embedding + learned position
     embedding -> pre-norm transformer layers -> LayerNorm -> 1/16 map.
 
@@ -166,6 +166,8 @@ class VisionTransformer(BaseModule):
             stride=self.patch_stride,
             padding=self.patch_padding)
         self.patch_grid = self.grid_size(self.img_size)
+        self.out_channels = (embed_dims, )
+        self.out_strides = (self.patch_stride, )
         num_patches = self.patch_grid[0] * self.patch_grid[1]
         self.pos_embed = nn.Parameter(torch.zeros(1, num_patches, embed_dims))
         self.drop_after_pos = nn.Dropout(drop_rate)
@@ -279,6 +281,11 @@ class VisionTransformer(BaseModule):
         """(h, w) input pixels -> (h, w) patch grid."""
         return tuple((s + 2 * self.patch_padding - self.patch_size) //
                      self.patch_stride + 1 for s in img_size)
+
+    def out_sizes(self, input_size: Sequence[int]) -> list:
+        """[(w, h)] of the patch grid for a (w, h) input."""
+        h, w = self.grid_size((input_size[1], input_size[0]))
+        return [(w, h)]
 
     def init_weights(self) -> None:
         super().init_weights()

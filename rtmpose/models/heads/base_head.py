@@ -1,12 +1,14 @@
 """The predict skeleton shared by keypoint heads: flip-test merge, numpy
 decoding by the head's codec, packing per sample."""
 from abc import abstractmethod
-from typing import List, Optional, Sequence, Tuple, Union
+from typing import List, Mapping, Optional, Sequence, Tuple, Union
 
 import numpy as np
 from mmengine.model import BaseModule
 from mmengine.structures import InstanceData
 from torch import Tensor
+
+from rtmpose.registry import KEYPOINT_CODECS
 
 Outputs = Union[Tensor, Tuple[Tensor, ...]]
 
@@ -24,6 +26,19 @@ class BaseHead(BaseModule):
 
     output_names: Tuple[str, ...] = ()
     decoder = None
+    # constructor arguments a top-down estimator derives when the config
+    # leaves them out: 'input_size' (w, h) crop pixels (the codec's),
+    # 'in_featuremap_size' (w, h) of the last map (the backbone's or neck's
+    # declared ``out_sizes``)
+    derived_args: Tuple[str, ...] = ()
+
+    @staticmethod
+    def build_decoder(decoder):
+        """A codec config (KEYPOINT_CODECS), a built codec or None -> the
+        codec (or None)."""
+        if decoder is None or not isinstance(decoder, Mapping):
+            return decoder
+        return KEYPOINT_CODECS.build(decoder)
 
     @abstractmethod
     def merge_flip(self, outputs: Outputs, flipped: Outputs,

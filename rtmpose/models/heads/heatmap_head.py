@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from rtmpose.codecs.arguments import positive_int
-from rtmpose.registry import KEYPOINT_CODECS, MODELS
+from rtmpose.registry import MODELS
 from rtmpose.evaluation.functional import heatmap_pck_accuracy
 from ..utils import flip_back_heatmaps
 from .base_head import BaseHead
@@ -47,8 +47,8 @@ class HeatmapHead(BaseHead):
         upsample_factor (float): Bilinear upsampling after a ReLU before
             the deconvs; 0 for none.
         loss (dict): Loss config (MODELS).
-        decoder (dict, optional): Codec config (KEYPOINT_CODECS) used by
-            :meth:`predict`.
+        decoder (dict, optional): Codec config (KEYPOINT_CODECS) or codec
+            used by :meth:`predict`.
     """
 
     output_names = ('heatmaps', )
@@ -81,8 +81,7 @@ class HeatmapHead(BaseHead):
                                          out_channels)
         self.upsample_factor = upsample_factor
         self.loss_module = MODELS.build(loss)
-        self.decoder = (
-            KEYPOINT_CODECS.build(decoder) if decoder is not None else None)
+        self.decoder = self.build_decoder(decoder)
 
         channels = in_channels
         self.deconv_layers, channels = self._make_layers(

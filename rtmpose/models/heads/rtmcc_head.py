@@ -6,7 +6,7 @@ import torch.nn as nn
 from torch import Tensor
 
 from rtmpose.codecs.arguments import positive_int, positive_number, size_pair
-from rtmpose.registry import KEYPOINT_CODECS, MODELS
+from rtmpose.registry import MODELS
 from rtmpose.evaluation.functional import simcc_pck_accuracy
 from ..layers import RTMCCBlock, ScaleNorm
 from ..utils import flip_back_simcc
@@ -48,25 +48,29 @@ class RTMCCHead(BaseHead):
     Args:
         in_channels (int): Channels C of the input map.
         out_channels (int): Number of keypoints K.
-        input_size (tuple[int, int]): (W, H) input image size in pixels.
+        input_size (tuple[int, int], optional): (W, H) input image size in
+            pixels; default the decoder's.
         in_featuremap_size (tuple[int, int]): (w, h) of the input map.
+            Both are derived by a top-down estimator (``derived_args``):
+            configs leave them out.
         simcc_split_ratio (float): Bins per pixel k.
         final_layer_kernel_size (int): Kernel of ``final_layer``.
         gau_cfg (dict): ``hidden_dims, s, expansion_factor, dropout_rate,
             drop_path, act_fn, use_rel_bias, pos_enc``; missing keys take
             the defaults in the signature.
         loss (dict): Loss config (MODELS).
-        decoder (dict, optional): Codec config (KEYPOINT_CODECS) used by
-            :meth:`predict`.
+        decoder (dict, optional): Codec config (KEYPOINT_CODECS) or codec
+            used by :meth:`predict`.
     """
 
     output_names = ('keypoint_x_labels', 'keypoint_y_labels')
+    derived_args = ('input_size', 'in_featuremap_size')
 
     def __init__(self,
                  in_channels: int,
                  out_channels: int,
-                 input_size: Tuple[int, int],
-                 in_featuremap_size: Tuple[int, int],
+                 input_size: Optional[Tuple[int, int]] = None,
+                 in_featuremap_size: Optional[Tuple[int, int]] = None,
                  simcc_split_ratio: float = 2.0,
                  final_layer_kernel_size: int = 1,
                  gau_cfg: Optional[dict] = None,
@@ -93,15 +97,26 @@ class RTMCCHead(BaseHead):
         self.in_channels = in_channels
         self.out_channels = positive_int('RTMCCHead', 'out_channels',
                                          out_channels)
+        self.loss_module = MODELS.build(loss)
+        self.decoder = self.build_decoder(decoder)
+        if self.decoder is not None:
+            if input_size is None:
+                input_size = self.decoder.input_size
+            elif tuple(input_size) != tuple(self.decoder.input_size):
+                raise ValueError(
+                    f'RTMCCHead: input_size={tuple(input_size)} but the '
+                    f'decoder input_size={tuple(self.decoder.input_size)};'
+                    ' leave input_size out (the decoder\'s is used)')
         self.input_size = size_pair('RTMCCHead', 'input_size', input_size)
+        if in_featuremap_size is None:
+            raise ValueError(
+                'RTMCCHead: in_featuremap_size is needed; a top-down '
+                'estimator derives it from the backbone (or neck) '
+                'out_sizes (see BaseBackbone), else give it (w, h)')
         self.in_featuremap_size = size_pair('RTMCCHead', 'in_featuremap_size',
                                             in_featuremap_size)
         self.simcc_split_ratio = positive_number(
             'RTMCCHead', 'simcc_split_ratio', simcc_split_ratio)
-
-        self.loss_module = MODELS.build(loss)
-        self.decoder = (
-            KEYPOINT_CODECS.build(decoder) if decoder is not None else None)
 
         self.final_layer = nn.Conv2d(
             in_channels,

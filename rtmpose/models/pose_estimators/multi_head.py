@@ -48,7 +48,7 @@ class MultiHeadTopdownPoseEstimator(TopdownPoseEstimator):
                              'give dataset name -> head config')
         # mmengine's ModuleDict: init_weights reaches the heads
         self.heads = ModuleDict(
-            {name: MODELS.build(cfg)
+            {name: self.build_head(cfg)
              for name, cfg in heads.items()})
         self.predict_head = predict_head or next(iter(self.heads))
         if self.predict_head not in self.heads:
@@ -56,12 +56,16 @@ class MultiHeadTopdownPoseEstimator(TopdownPoseEstimator):
                            f'{self.predict_head!r} is not one of the heads '
                            f'{list(self.heads)}')
 
+    @property
+    def decoding_head(self):
+        return self.heads[self.predict_head]
+
     def forward(self,
                 inputs: Tensor,
                 data_samples: Optional[list] = None,
                 mode: str = 'tensor') -> Union[dict, list, Tensor]:
         if mode == 'tensor':
-            return self.heads[self.predict_head].forward(
+            return self.decoding_head.forward(
                 self.extract_feat(inputs))
         return super().forward(inputs, data_samples, mode)
 
@@ -92,7 +96,7 @@ class MultiHeadTopdownPoseEstimator(TopdownPoseEstimator):
 
     def predict(self, inputs: Tensor, data_samples: list) -> list:
         """Keypoints of ``predict_head`` in original image pixels."""
-        preds = self.heads[self.predict_head].predict(
+        preds = self.decoding_head.predict(
             self.extract_test_feat(inputs), data_samples,
             test_cfg=self.test_cfg)
         return self.add_pred_to_datasample(preds, data_samples)

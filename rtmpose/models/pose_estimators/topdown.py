@@ -5,10 +5,12 @@ import numpy as np
 import torch
 from mmengine.model import BaseModel
 from mmengine.structures import InstanceData
-from torch import Tensor
+from torch import Tensor, nn
 
 from rtmpose.registry import MODELS
-from rtmpose.structures.bbox import input_to_image
+from rtmpose.structures.bbox import DEFAULT_BBOX_PADDING, input_to_image
+from rtmpose.structures.input_spec import InputSpec
+from ..heads.base_head import BaseHead
 from ..utils.state_dict_adapter import (adapt_state_dict,
                                         register_state_dict_adapter,
                                         rename_mmpose0_keys)
@@ -44,11 +46,19 @@ class TopdownPoseEstimator(BaseModel):
     ``test_cfg=dict(flip_test=True)`` also runs the horizontally flipped
     crops; the head undoes the flip and averages.
 
+    The head's ``derived_args`` (see ``BaseHead``) that its config leaves
+    out are filled in at build time: ``input_size`` from its codec,
+    ``in_featuremap_size`` from the backbone's (or neck's) declared
+    ``out_sizes`` at that size. ``input_spec`` tells inference and export
+    what crops the model takes (:class:`~rtmpose.structures.InputSpec`).
+
     Args:
         backbone, neck, head (dict): MODELS configs (neck optional).
         train_cfg, test_cfg (dict, optional): passed to the head.
         data_preprocessor (dict, optional): e.g. PoseDataPreprocessor cfg.
         metainfo (dict, optional): dataset meta (kept for visualisation).
+        bbox_padding (float): box enlargement of the crops (the test
+            pipeline's ``GetBBoxCenterScale`` padding), for ``input_spec``.
     """
 
     def __init__(self,
@@ -59,7 +69,8 @@ class TopdownPoseEstimator(BaseModel):
                  test_cfg: Optional[dict] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None,
-                 metainfo: Optional[dict] = None) -> None:
+                 metainfo: Optional[dict] = None,
+                 bbox_padding: float = DEFAULT_BBOX_PADDING) -> None:
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.metainfo = metainfo
@@ -67,8 +78,58 @@ class TopdownPoseEstimator(BaseModel):
         self.test_cfg = dict(test_cfg or {})
         self.backbone = MODELS.build(backbone)
         self.neck = MODELS.build(neck) if neck is not None else None
-        self.head = MODELS.build(head) if head is not None else None
+        self.bbox_padding = float(bbox_padding)
+        self.head = self.build_head(head) if head is not None else None
         register_state_dict_adapter(self, 'rename_mmpose0_keys')
+
+    def build_head(self, head: dict) -> nn.Module:
+        """Build a head config, its class's ``derived_args`` that the
+        config leaves out derived from the codec and the built backbone
+        (and neck)."""
+        head = dict(head)
+        cls = head['type'] if isinstance(head['type'], type) else \
+            MODELS.get(head['type'])
+        wanted = [a for a in getattr(cls, 'derived_args', ()) if a not in head]
+        if not wanted or head.get('decoder') is None:
+            return MODELS.build(head)
+        # one codec object, shared by the head and the input spec
+        head['decoder'] = codec = BaseHead.build_decoder(head['decoder'])
+        input_size = tuple(head.get('input_size') or codec.input_size)
+        if 'input_size' in wanted:
+            head['input_size'] = input_size
+        source = self.neck if self.neck is not None else self.backbone
+        if 'in_featuremap_size' in wanted and hasattr(source, 'out_sizes'):
+            head['in_featuremap_size'] = tuple(source.out_sizes(input_size)[-1])
+        return MODELS.build(head)
+
+    @property
+    def decoding_head(self) -> Optional[nn.Module]:
+        """The head whose outputs ``predict`` decodes."""
+        return self.head
+
+    @property
+    def input_spec(self) -> InputSpec:
+        """The crops this model takes (see
+        :class:`~rtmpose.structures.InputSpec`): size and crop convention of
+        its decoding head's codec, normalisation of its data preprocessor.
+        """
+        codec = getattr(self.decoding_head, 'decoder', None)
+        if codec is None:
+            raise ValueError(
+                f'{type(self).__name__}: no input spec without a head codec '
+                '(set the head\'s decoder=<codec cfg>)')
+        pre = self.data_preprocessor
+        normalize = getattr(pre, '_enable_normalize', False)
+        return InputSpec(
+            input_size=tuple(int(v) for v in codec.input_size),
+            mean=tuple(float(v) for v in pre.mean.flatten())
+            if normalize else None,
+            std=tuple(float(v) for v in pre.std.flatten())
+            if normalize else None,
+            bgr_to_rgb=bool(getattr(pre, '_channel_conversion', False)),
+            bbox_padding=self.bbox_padding,
+            use_udp=bool(codec.use_udp),
+            codec=codec)
 
     def adapt_state_dict(self, state_dict: dict) -> dict:
         """Rename foreign checkpoint layouts to this model's, as a plain
