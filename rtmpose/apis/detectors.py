@@ -173,8 +173,8 @@ class TorchvisionDetector:
                 '--det-weights FILE (rtmpose never downloads them)')
         self.model = getattr(detection, name)(weights=None,
                                               weights_backbone=None)
-        self.model.load_state_dict(
-            torch.load(weights, map_location='cpu', weights_only=True))
+        from rtmpose.checkpoint import load_weights
+        load_weights(self.model, weights)
         self.model.to(device).eval()
         self.device = device
         self.score_thr = score_thr

@@ -8,9 +8,9 @@ from mmengine.dataset import Compose, pseudo_collate
 from mmengine.registry import init_default_scope
 from torch import nn
 
+from rtmpose.checkpoint import load_weights
 from rtmpose.config_loading import load_config
 from rtmpose.datasets.metainfo import parse_pose_metainfo
-from rtmpose.engine import checkpoint as ckpt_io
 from rtmpose.image_decoding import read_image
 from rtmpose.registry import DATASETS, MODELS
 from rtmpose.structures import PoseDataSample
@@ -51,11 +51,7 @@ def init_model(config: Union[str, Config],
     cfg.model.get('backbone', {}).pop('init_cfg', None)
     model = MODELS.build(cfg.model)
     if checkpoint is not None:
-        loaded = ckpt_io.load_checkpoint(checkpoint, map_location='cpu')
-        ckpt_io.load_state_dict(
-            model,
-            ckpt_io.revise_state_dict(ckpt_io.get_state_dict(loaded)),
-            source=checkpoint)
+        load_weights(model, checkpoint)
     model.cfg = cfg
     model.dataset_meta = dataset_meta_from_config(cfg)
     return model.to(device).eval()

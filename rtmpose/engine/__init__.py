@@ -1,5 +1,3 @@
-from .checkpoint import (UnsafeCheckpointError, load_checkpoint,
-                         load_state_dict)
 from .ema import ExpMomentumEMA
 from .hooks import *  # noqa: F401,F403
 from .optim_wrappers import LayerDecayOptimWrapperConstructor
@@ -9,8 +7,7 @@ from .runner import PoseRunner
 from .startup_checks import SetupError, check_setup, find_setup_problems
 
 __all__ = [
-    'PoseRunner', 'PretrainedInit', 'UnsafeCheckpointError',
-    'load_checkpoint', 'load_state_dict', 'ExpMomentumEMA',
+    'PoseRunner', 'PretrainedInit', 'ExpMomentumEMA',
     'ResumableEpochBasedTrainLoop', 'SetupError', 'check_setup',
     'find_setup_problems', 'LayerDecayOptimWrapperConstructor'
 ]

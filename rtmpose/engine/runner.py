@@ -14,6 +14,7 @@ from mmengine.model import is_model_wrapper, revert_sync_batchnorm
 from mmengine.runner import BaseLoop, EpochBasedTrainLoop, Runner
 from torch import nn
 
+from rtmpose.checkpoint import load_checkpoint, load_weights
 from rtmpose.registry import LOOPS, RUNNERS
 from . import checkpoint as ckpt_io
 from .console import quiet_console
@@ -21,6 +22,7 @@ from .hooks.interrupt_checkpoint_hook import (InterruptCheckpointHook,
                                               WorkerSignalGuard)
 from .hooks.non_finite_loss_hook import NonFiniteLossHook
 from .hooks.pipeline_switch_hook import reset_persistent_workers
+from .pretrained_init import fetch_pretrained
 from .resumable_loop import ResumableEpochBasedTrainLoop, seed_worker
 
 
@@ -43,8 +45,9 @@ class PoseRunner(Runner):
     Differences from mmengine's ``Runner``:
 
     - checkpoints are read with torch's weights-only unpickler plus an
-      allow-list of numpy types (:mod:`rtmpose.engine.checkpoint`), and local
-      ones are written atomically (backend ``'atomic_local'``); mmengine's
+      allow-list of numpy types (:mod:`rtmpose.checkpoint`), and local
+      ones are written atomically (backend ``'atomic_local'``,
+      :mod:`rtmpose.engine.checkpoint`); mmengine's
       global loaders and backends are left as they are;
     - ``load_from`` is strict unless the config sets
       ``load_from_strict=False``, and logs a matched / missing / unexpected
@@ -144,6 +147,8 @@ class PoseRunner(Runner):
         return super().build_train_loop(loop)
 
     def train(self) -> nn.Module:
+        # a missing pretrained file stops here, not after the data is built
+        fetch_pretrained(self.cfg.get('model'))
         try:
             return super().train()
         finally:
@@ -252,19 +257,18 @@ class PoseRunner(Runner):
                         strict: bool = None,
                         revise_keys: list = [(r'^module\.', '')]) -> dict:
         """Load model weights from ``filename`` and return the whole dict."""
-        checkpoint = ckpt_io.load_checkpoint(filename, map_location)
+        checkpoint = load_checkpoint(filename, map_location)
         self._loaded_meta = checkpoint.get('meta', {})
         # Hooks first: the EMA hook swaps raw weights back in on resume.
         self.call_hook('after_load_checkpoint', checkpoint=checkpoint)
         model = self.model.module if is_model_wrapper(
             self.model) else self.model
-        state_dict = ckpt_io.revise_state_dict(
-            ckpt_io.get_state_dict(checkpoint), revise_keys=revise_keys)
-        ckpt_io.load_state_dict(
+        load_weights(
             model,
-            state_dict,
+            checkpoint,
             strict=self.cfg.get('load_from_strict', True)
             if strict is None else strict,
-            source=filename)
+            revise_keys=revise_keys,
+            name=filename)
         self._has_loaded = True
         return checkpoint

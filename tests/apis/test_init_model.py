@@ -8,7 +8,7 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 from rtmpose.apis import inference_topdown, init_model
-from rtmpose.engine import UnsafeCheckpointError
+from rtmpose.checkpoint import UnsafeCheckpointError
 from rtmpose.registry import MODELS
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))

@@ -11,8 +11,8 @@ from toy_training import one_thread  # noqa: F401 (autouse fixture)
 from toy_training import build_runner, stage_pipeline, toy_cfg
 from torch import nn
 
+from rtmpose import checkpoint as ckpt_io
 from rtmpose.engine import ExpMomentumEMA
-from rtmpose.engine import checkpoint as ckpt_io
 
 
 def _momentum(m, gamma, steps):

@@ -10,7 +10,7 @@ from toy_train_process import process_cfg, run, start, wait_ready
 from toy_training import one_thread  # noqa: F401 (autouse fixture)
 from toy_training import CallAt, build_runner, final_state, toy_cfg
 
-from rtmpose.engine import checkpoint as ckpt_io
+from rtmpose import checkpoint as ckpt_io
 from rtmpose.engine.hooks import WorkerSignalGuard
 
 

@@ -12,8 +12,8 @@ from mmengine.config import Config
 from toy_training import one_thread  # noqa: F401 (autouse fixture)
 from toy_training import CallAt, build_runner, stage_pipeline, toy_cfg
 
+from rtmpose import checkpoint as ckpt_io
 from rtmpose.engine import PoseRunner
-from rtmpose.engine import checkpoint as ckpt_io
 from rtmpose.engine.hooks import NonFiniteLossError, NonFiniteLossHook
 from rtmpose.registry import TRANSFORMS
 

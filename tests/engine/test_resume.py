@@ -11,7 +11,7 @@ from toy_training import one_thread  # noqa: F401 (autouse fixture)
 from toy_training import (ITERS_PER_EPOCH, CallAt, build_runner, final_state,
                           toy_cfg)
 
-from rtmpose.engine import checkpoint as ckpt_io
+from rtmpose import checkpoint as ckpt_io, hub
 from rtmpose.engine.resumable_loop import ResumableEpochBasedTrainLoop
 
 # also an iteration checkpoint every 5 iterations (epochs end at 4, 8, 12)
@@ -201,12 +201,11 @@ def test_resume_names_the_newest_checkpoint_or_loads_a_url(tmp_path,
     # a URL is no local file: the loader fetches it
     fetched = []
 
-    def fetch(url, map_location=None):
+    def fetch(url, sha256=None):
         fetched.append(url)
-        return ckpt_io.load_checkpoint_file(
-            osp.join(tmp_path, 'epoch_1.pth'), map_location)
+        return osp.join(tmp_path, 'epoch_1.pth')
 
-    monkeypatch.setattr(ckpt_io, '_load_from_url', fetch)
+    monkeypatch.setattr(hub, 'fetch', fetch)
     url = 'https://example.com/checkpoints/epoch_1.pth'
     resumed = build_runner(_cfg(tmp_path, max_epochs=2, resume=True,
                                 load_from=url))

@@ -12,8 +12,8 @@ from mmengine.registry import init_default_scope
 from listings import assert_matches_listing
 
 import rtmpose.models  # noqa: F401  (registers the model parts)
+from rtmpose import checkpoint as ckpt_io
 from rtmpose.apis import inference_detector, init_model
-from rtmpose.engine import checkpoint as ckpt_io
 from rtmpose.registry import MODELS
 
 REPO = Path(__file__).resolve().parents[2]

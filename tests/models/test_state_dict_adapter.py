@@ -7,7 +7,7 @@ import torch
 from published_layouts import (TINY, build_estimator, official_layout,
                                randomised, to_timm)
 
-from rtmpose.engine import checkpoint as ckpt_io
+from rtmpose import checkpoint as ckpt_io
 from rtmpose.models.backbones import VisionTransformer
 from rtmpose.models.utils import adapt_state_dict, register_state_dict_adapter
 

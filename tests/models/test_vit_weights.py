@@ -8,7 +8,7 @@ from mmengine.registry import init_default_scope
 from published_layouts import (TINY, build_estimator, official_layout,
                                randomised, to_timm)
 
-from rtmpose.engine import checkpoint as ckpt_io
+from rtmpose import checkpoint as ckpt_io
 from rtmpose.models.backbones import (VisionTransformer, convert_vit_backbone,
                                       convert_vitpose_official)
 

@@ -9,7 +9,7 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 import rtmpose.models  # noqa: F401
-from rtmpose.engine import checkpoint as ckpt_io
+from rtmpose import checkpoint as ckpt_io
 from rtmpose.models.backbones import VisionTransformer
 from rtmpose.models.layers import resize_pos_embed
 from rtmpose.registry import MODELS

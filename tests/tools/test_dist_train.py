@@ -13,9 +13,9 @@ import torch
 from mmengine.model import BaseModel
 from torch import nn
 
+from rtmpose import checkpoint as ckpt_io
 from rtmpose.apis import init_model
 from rtmpose.engine import PoseRunner
-from rtmpose.engine import checkpoint as ckpt_io
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from rtmpose.engine import checkpoint as ckpt_io
+from rtmpose import checkpoint as ckpt_io
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 

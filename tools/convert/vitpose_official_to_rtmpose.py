@@ -18,7 +18,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 import torch  # noqa: E402
 
-from rtmpose.engine import checkpoint as ckpt_io  # noqa: E402
+from rtmpose.checkpoint import read_weights  # noqa: E402
 from rtmpose.models.backbones.vit_weights import \
     convert_vitpose_official  # noqa: E402
 
@@ -29,9 +29,7 @@ def main(argv=None) -> None:
     parser.add_argument('dst', help='output checkpoint')
     args = parser.parse_args(argv)
 
-    loaded = ckpt_io.load_checkpoint(args.src, map_location='cpu')
-    state_dict = ckpt_io.revise_state_dict(ckpt_io.get_state_dict(loaded))
-    converted = convert_vitpose_official(state_dict)
+    converted = convert_vitpose_official(read_weights(args.src))
     torch.save(
         dict(
             state_dict=converted,

@@ -19,7 +19,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(
 
 import torch  # noqa: E402
 
-from rtmpose.engine import checkpoint as ckpt_io  # noqa: E402
+from rtmpose.checkpoint import get_state_dict, load_checkpoint  # noqa: E402
 from rtmpose.fileio import atomic_write  # noqa: E402
 
 META_KEYS = ('epoch', 'iter', 'dataset_meta', 'mmengine_version', 'seed',
@@ -28,8 +28,8 @@ META_KEYS = ('epoch', 'iter', 'dataset_meta', 'mmengine_version', 'seed',
 
 def publish(in_file: str, out_file: str) -> str:
     """Write the published file and return its final path."""
-    checkpoint = ckpt_io.load_checkpoint(in_file, map_location='cpu')
-    state_dict = ckpt_io.get_state_dict(checkpoint)
+    checkpoint = load_checkpoint(in_file)
+    state_dict = get_state_dict(checkpoint)
     not_tensors = [k for k, v in state_dict.items()
                    if not isinstance(v, torch.Tensor)]
     if not_tensors:

@@ -300,7 +300,7 @@ class VisionTransformer(BaseBackbone):
 
         Runs on every ``load_state_dict`` (a pre-hook, see
         ``rtmpose.models.utils.state_dict_adapter``), and is called by
-        ``rtmpose.engine.checkpoint.load_state_dict`` before matching keys.
+        ``rtmpose.checkpoint.load_state_dict`` before matching keys.
         Knowledge tokens (and their projection) absent from the weights,
         e.g. pre-trained ones, keep this module's values.
         """

@@ -8,19 +8,9 @@ import torch.nn.functional as F
 from mmengine.model import BaseModel
 from torch import Tensor
 
+from rtmpose.checkpoint import load_weights, read_weights
 from rtmpose.registry import MODELS
 from .topdown import TopdownPoseEstimator
-
-
-def _load_frozen_weights(model, checkpoint: str) -> dict:
-    """Strictly load ``checkpoint`` (a whole pose model) into ``model``;
-    returns its raw state_dict."""
-    # imported here: rtmpose.engine imports the models package
-    from rtmpose.engine import checkpoint as ckpt_io
-    state_dict = ckpt_io.revise_state_dict(
-        ckpt_io.get_state_dict(ckpt_io.load_checkpoint(checkpoint, 'cpu')))
-    ckpt_io.load_state_dict(model, state_dict, strict=True, source=checkpoint)
-    return state_dict
 
 
 @MODELS.register_module()
@@ -62,7 +52,7 @@ class KnowledgeTokenPoseEstimator(TopdownPoseEstimator):
     def init_weights(self) -> None:
         super().init_weights()
         if self.teacher_ckpt:
-            _load_frozen_weights(self, self.teacher_ckpt)
+            load_weights(self, self.teacher_ckpt)
 
 
 @MODELS.register_module()
@@ -161,7 +151,10 @@ class DistillationPoseEstimator(BaseModel):
             self.teacher._is_init = True
         super().init_weights()
         if self.teacher_ckpt:
-            state_dict = _load_frozen_weights(self.teacher, self.teacher_ckpt)
+            # the file's own keys: the backbone's adapter would fill in
+            # missing tokens with the teacher's random ones
+            state_dict = read_weights(self.teacher_ckpt)
+            load_weights(self.teacher, state_dict, name=self.teacher_ckpt)
             if self.use_knowledge_token and \
                     'backbone.knowledge_tokens' not in state_dict:
                 raise KeyError(

@@ -134,7 +134,7 @@ class TopdownPoseEstimator(BaseModel):
     def adapt_state_dict(self, state_dict: dict) -> dict:
         """Rename foreign checkpoint layouts to this model's, as a plain
         ``load_state_dict`` does through its pre-hooks; called by
-        ``rtmpose.engine.checkpoint.load_state_dict`` before matching keys.
+        ``rtmpose.checkpoint.load_state_dict`` before matching keys.
         """
         return adapt_state_dict(self, state_dict)
 

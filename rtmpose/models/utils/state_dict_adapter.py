@@ -10,7 +10,7 @@ converts on the way in; torch runs the hooks parents first.
 
 :func:`adapt_state_dict` applies the same methods in the same order without
 loading, for loaders that match keys before they load
-(``rtmpose.engine.checkpoint.load_state_dict`` reports matched / missing
+(``rtmpose.checkpoint.load_state_dict`` reports matched / missing
 keys first). Such a loader adapts, then loads, and the hooks run again on
 the converted keys, so every adapter must leave its own layout unchanged.
 """

@@ -1,16 +1,13 @@
+"""rtmpose.checkpoint: safe reading, the published layouts, load_weights
+and its report."""
 import os
 
 import numpy as np
 import pytest
 import torch
-from mmengine.fileio import get_file_backend
-from mmengine.logging import HistoryBuffer
 from torch import nn
 
-from rtmpose.engine import checkpoint as ckpt_io
-from rtmpose.engine.hooks import PlainCheckpointHook
-from rtmpose.engine.pretrained_init import PretrainedInit
-
+from rtmpose import checkpoint as ckpt_io
 
 def _model():
     torch.manual_seed(0)
@@ -50,18 +47,6 @@ def test_published_checkpoint_loads_safely(tmp_path):
     assert len(report['matched']) == len(src.state_dict())
     for key, value in src.state_dict().items():
         assert torch.equal(dst.state_dict()[key], value)
-
-
-def test_pretrained_init_with_prefix(tmp_path):
-    src = _model()
-    path = str(tmp_path / 'published.pth')
-    torch.save(_published(src), path)
-    dst = _model()
-    with torch.no_grad():
-        for p in dst.parameters():
-            p.zero_()
-    PretrainedInit(checkpoint=path, prefix='backbone.')(dst)
-    assert torch.equal(dst[0].weight, src[0].weight)
 
 
 def test_strict_loading_names_missing_and_unexpected_keys(tmp_path):
@@ -119,65 +104,6 @@ def test_checkpoint_without_weights_is_explained():
         ckpt_io.get_state_dict({'meta': {}, 'optimizer': {}})
 
 
-def _atomic_backend(path):
-    return get_file_backend(
-        str(path), backend_args=ckpt_io.atomic_backend_args(str(path)))
-
-
-def test_mmengine_global_state_is_left_alone(tmp_path):
-    """rtmpose adds a backend of its own name; mmengine's local backend and
-    checkpoint loaders stay mmengine's for the rest of the process."""
-    from mmengine.fileio import LocalBackend
-    from mmengine.runner.checkpoint import CheckpointLoader, load_from_local
-    import rtmpose.engine  # noqa: F401  (registers everything)
-    assert type(get_file_backend(str(tmp_path))) is LocalBackend
-    assert CheckpointLoader._schemes[''] is load_from_local
-    assert isinstance(_atomic_backend(tmp_path), ckpt_io.AtomicLocalBackend)
-    assert ckpt_io.atomic_backend_args('s3://bucket/work') is None
-    assert ckpt_io.atomic_backend_args(
-        str(tmp_path), dict(backend='petrel')) == dict(backend='petrel')
-
-
-def test_atomic_write_keeps_old_file_on_failure(tmp_path, monkeypatch):
-    path = tmp_path / 'ckpt.pth'
-    backend = _atomic_backend(path)
-    assert isinstance(backend, ckpt_io.AtomicLocalBackend)
-    backend.put(b'old', str(path))
-
-    def broken_replace(src, dst):
-        raise OSError('disk full')
-
-    monkeypatch.setattr(os, 'replace', broken_replace)
-    with pytest.raises(OSError):
-        backend.put(b'new and longer', str(path))
-    monkeypatch.undo()
-    assert path.read_bytes() == b'old'
-    assert sorted(os.listdir(tmp_path)) == ['ckpt.pth']
-
-
-def test_message_hub_buffers_survive_safe_loading(tmp_path):
-    buf = HistoryBuffer(max_length=10)
-    for v in (1.0, 2.0, 4.0):
-        buf.update(v)
-    checkpoint = {'message_hub': {'log_scalars': {'train/loss': buf},
-                                  'runtime_info': {'epoch': 3}}}
-    hook = PlainCheckpointHook()
-    hook.before_save_checkpoint(None, checkpoint)
-    path = str(tmp_path / 'resume.pth')
-    torch.save(checkpoint, path)
-    loaded = ckpt_io.load_checkpoint(path)
-    hook.after_load_checkpoint(None, loaded)
-    restored = loaded['message_hub']['log_scalars']['train/loss']
-    assert isinstance(restored, HistoryBuffer)
-    assert restored.max_length == 10
-    np.testing.assert_allclose(restored.data[0], [1.0, 2.0, 4.0])
-    assert restored.mean() == pytest.approx(7 / 3)
-    # the raw buffer object itself would have been refused
-    torch.save({'b': buf}, path)
-    with pytest.raises(ckpt_io.UnsafeCheckpointError, match='HistoryBuffer'):
-        ckpt_io.load_checkpoint(path)
-
-
 @pytest.mark.parametrize('write, unsafe', [
     # torch's legacy (pre-zip) format
     (lambda obj, path: torch.save(obj, path,
@@ -221,21 +147,3 @@ def test_empty_and_truncated_files_say_why(tmp_path):
                        r'.*cut.pth: \S') as err:
         ckpt_io.load_checkpoint(str(cut))
     assert 'weights_only' not in str(err.value)
-
-
-@pytest.mark.parametrize('umask, expected', [(0o022, 0o644), (0o077, 0o600),
-                                             (0o002, 0o664)])
-def test_written_files_follow_the_umask(tmp_path, umask, expected):
-    """Checkpoints get the mode of other outputs (0644 with umask 022), not
-    the temporary file's 0600."""
-    backend = _atomic_backend(tmp_path)
-    old = os.umask(umask)
-    try:
-        path = tmp_path / 'epoch_1.pth'
-        backend.put(b'weights', str(path))
-        backend.put_text('last', str(tmp_path / 'last_checkpoint'))
-    finally:
-        os.umask(old)
-    assert os.stat(path).st_mode & 0o777 == expected
-    assert os.stat(tmp_path / 'last_checkpoint').st_mode & 0o777 == expected
-    assert os.umask(old) == old  # the umask is left as it was
