@@ -124,11 +124,6 @@ def prepare_cfg(cfg: Config,
     elif cfg.get('work_dir') is None:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(config_path))[0])
-    if not torch.cuda.is_available() and launcher != 'none':
-        # NCCL needs CUDA; gloo runs distributed data parallel on CPU.
-        cfg.setdefault('env_cfg', ConfigDict())
-        cfg.env_cfg.setdefault('dist_cfg', ConfigDict())
-        cfg.env_cfg.dist_cfg.backend = 'gloo'
     if amp:
         if not torch.cuda.is_available():
             raise RuntimeError('--amp needs a CUDA device; none is available')

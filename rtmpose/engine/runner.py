@@ -10,12 +10,12 @@ import torch.distributed as torch_dist
 from mmengine.device import get_device
 from mmengine.dist import is_distributed
 from mmengine.logging import print_log
-from mmengine.model import is_model_wrapper, revert_sync_batchnorm
+from mmengine.model import is_model_wrapper
 from mmengine.runner import BaseLoop, EpochBasedTrainLoop, Runner
 from torch import nn
 
 from rtmpose.checkpoint import load_checkpoint, load_weights
-from rtmpose.registry import LOOPS, RUNNERS
+from rtmpose.registry import LOOPS, MODEL_WRAPPERS, RUNNERS
 from . import checkpoint as ckpt_io
 from .console import quiet_console
 from .hooks.interrupt_checkpoint_hook import (InterruptCheckpointHook,
@@ -24,6 +24,7 @@ from .hooks.non_finite_loss_hook import NonFiniteLossHook
 from .hooks.pipeline_switch_hook import reset_persistent_workers
 from .pretrained_init import fetch_pretrained
 from .resumable_loop import ResumableEpochBasedTrainLoop, seed_worker
+from .sync_bn import to_cpu_sync_bn, to_torch_sync_bn
 
 
 # the names mmengine's Runner.register_default_hooks knows
@@ -59,7 +60,8 @@ class PoseRunner(Runner):
     - a warning when the total batch size differs from
       ``auto_scale_lr.base_batch_size`` and scaling is off;
     - distributed runs on CPU: the gloo process group is started here (not
-      by mmengine, which needs CUDA) and SyncBN becomes BN;
+      by mmengine, which needs CUDA), and SyncBN synchronises over it
+      (:meth:`wrap_model`);
     - ``None`` in ``default_hooks`` turns off any hook by name, and a
       reference-style ``train_cfg = dict(by_epoch=True, ...)`` works on the
       declared loop type;
@@ -181,22 +183,28 @@ class PoseRunner(Runner):
 
     def wrap_model(self, model_wrapper_cfg: Optional[dict],
                    model: nn.Module) -> nn.Module:
-        if self.distributed and get_device() == 'cpu' and \
-                not is_model_wrapper(model):
-            if any(isinstance(m, nn.SyncBatchNorm) for m in model.modules()):
-                self.logger.warning(
-                    'SyncBN needs CUDA: training on CPU with per-process BN '
-                    'statistics instead')
-                model = revert_sync_batchnorm(model)
-            # DDP of a CPU module takes no device_ids (mmengine passes them)
-            model_wrapper_cfg = dict(
-                model_wrapper_cfg or dict(
-                    type='MMDistributedDataParallel',
-                    broadcast_buffers=False,
-                    find_unused_parameters=self.cfg.get(
-                        'find_unused_parameters', False)),
-                device_ids=None)
-        return super().wrap_model(model_wrapper_cfg, model)
+        """mmengine's, plus SyncBN that works on either device: a
+        distributed CUDA run trains with torch's ``nn.SyncBatchNorm``, a
+        distributed CPU run (gloo) with
+        :class:`~rtmpose.models.layers.SyncBatchNorm` (torch's needs CUDA,
+        and DDP refuses it on CPU), also for mmengine's ``sync_bn``
+        config key; one process trains with BN."""
+        if not self.distributed or is_model_wrapper(model):
+            return super().wrap_model(model_wrapper_cfg, model)
+        if get_device() != 'cpu':
+            return super().wrap_model(model_wrapper_cfg,
+                                      to_torch_sync_bn(model))
+        model = to_cpu_sync_bn(model.to('cpu'),
+                               all_bn=self.cfg.get('sync_bn') is not None)
+        # DDP of a CPU module takes no device_ids (mmengine passes them)
+        wrapper = dict(
+            model_wrapper_cfg or dict(
+                type='MMDistributedDataParallel',
+                broadcast_buffers=False,
+                find_unused_parameters=self.cfg.get(
+                    'find_unused_parameters', False)),
+            device_ids=None)
+        return MODEL_WRAPPERS.build(wrapper, default_args=dict(module=model))
 
     def scale_lr(self, optim_wrapper, auto_scale_lr: Optional[dict] = None):
         super().scale_lr(optim_wrapper, auto_scale_lr)
