@@ -79,11 +79,8 @@ VISBACKENDS = Registry('vis backend', parent=MMENGINE_VISBACKENDS)
 INFERENCERS = Registry('inferencer', parent=MMENGINE_INFERENCERS)
 
 # Keypoint codecs: encode annotations to training targets, decode head outputs.
-# The modules are named one by one: rtmpose.codecs loads its classes lazily
-# (through this registry) to stay importable without torch and mmengine.
+# rtmpose.codecs loads its classes lazily (through this registry) to stay
+# importable without torch and mmengine; the location imports every module
+# of the package.
 KEYPOINT_CODECS = Registry(
-    'keypoint codec',
-    locations=[
-        'rtmpose.codecs.simcc_label', 'rtmpose.codecs.msra_heatmap',
-        'rtmpose.codecs.udp_heatmap'
-    ])
+    'keypoint codec', locations=['rtmpose.codecs.all_codecs'])

@@ -18,7 +18,6 @@ import numpy as np
 import torch
 from torch import nn
 
-from rtmpose.datasets.transforms.crop_settings import crop_settings
 from rtmpose.runtime.preprocess import crop_persons
 from rtmpose.structures.bbox import input_to_image
 
@@ -31,21 +30,20 @@ class TorchPoseBackend:
     """
 
     def __init__(self, model: nn.Module):
-        for attr in ('cfg', 'dataset_meta'):
-            if not hasattr(model, attr):
-                raise AttributeError(f'TorchPoseBackend: model has no {attr!r}'
-                                     '; build it with rtmpose.apis.init_model')
-        decoder = getattr(getattr(model, 'head', None), 'decoder', None)
-        if decoder is None:
-            raise ValueError('TorchPoseBackend: model.head needs a decoder '
-                             '(codec) to decode its outputs')
+        if not hasattr(model, 'dataset_meta'):
+            raise AttributeError('TorchPoseBackend: model has no '
+                                 "'dataset_meta'; build it with "
+                                 'rtmpose.apis.init_model')
+        spec = getattr(model, 'input_spec', None)
+        if spec is None:
+            raise ValueError('TorchPoseBackend: the model has no input_spec '
+                             '(a top-down estimator with a head codec)')
         self.model = model
-        self.decoder = decoder
+        self.decoder = spec.codec
         self.dataset_meta = model.dataset_meta
-        settings = crop_settings(model.cfg)
-        self.input_size = settings['input_size']
-        self.padding = settings['padding']
-        self.use_udp = settings['use_udp']
+        self.input_size = spec.input_size
+        self.padding = spec.bbox_padding
+        self.use_udp = spec.use_udp
         self.device = next(model.parameters()).device
 
     def preprocess(

@@ -1,31 +1,14 @@
-"""The contract of keypoint codecs (annotation <-> training target), and the
-one table from a codec's output kind to its numpy decoding function, used by
-the codecs themselves, by ONNX export and by the torch-free runtime."""
+"""The contract of keypoint codecs (annotation <-> training target). What
+their outputs need outside training (names, numpy decoding, graph argmax)
+is their ``kind``'s, in ``rtmpose.codecs.output_kinds``."""
+import inspect
 from abc import ABCMeta, abstractmethod
-from typing import Callable, Dict, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .heatmap_decoding import decode_heatmaps
 from .arguments import check_keypoints
-from .simcc_decoding import decode_simcc
-
-# output kind -> decoding function(*outputs, **decode_args): keypoints
-# (N, K, 2) input pixels (-1 where not found) and scores (N, K)
-DECODERS: Dict[str, Callable[..., Tuple[np.ndarray, np.ndarray]]] = {
-    'simcc': decode_simcc,  # outputs simcc_x (N, K, Wx), simcc_y (N, K, Wy)
-    'heatmaps': decode_heatmaps,  # outputs heatmaps (N, C, H, W)
-}
-
-
-def decode_by_kind(kind: str, outputs: Sequence[np.ndarray],
-                   decode_args: dict) -> Tuple[np.ndarray, np.ndarray]:
-    """Decode model ``outputs`` of ``kind`` (a key of :data:`DECODERS`) with
-    a codec's ``decode_args()``."""
-    if kind not in DECODERS:
-        raise ValueError(f'unknown codec output kind {kind!r}; expected one '
-                         f'of {sorted(DECODERS)}')
-    return DECODERS[kind](*outputs, **decode_args)
+from .output_kinds import decode_by_kind
 
 
 class BaseKeypointCodec(metaclass=ABCMeta):
@@ -34,8 +17,9 @@ class BaseKeypointCodec(metaclass=ABCMeta):
     A codec declares:
 
     - ``input_size`` (w, h) and ``use_udp``: the crops it expects;
-    - ``kind``: its model outputs, a key of :data:`DECODERS` (``'simcc'``,
-      ``'heatmaps'``), which names the numpy decoding function;
+    - ``kind``: the name of its model outputs' registered
+      :class:`~rtmpose.codecs.output_kinds.OutputKind` (``'simcc'``,
+      ``'heatmaps'``): graph output names, numpy decoding, graph argmax;
     - ``decode_args()``: that function's keyword arguments, JSON-safe
       (exported models store them, and the runtime decodes with them);
     - ``argmax_scale()``: input pixels per output unit of a plain argmax,
@@ -58,7 +42,7 @@ class BaseKeypointCodec(metaclass=ABCMeta):
     # spec takes it from its head's codec
     input_size: Tuple[int, int]
     # whether the targets assume crops made with unbiased data processing
-    # (TopdownAffine's use_udp); the model's input spec takes it
+    # (the affine crop's use_udp); the model's input spec takes it
     use_udp: bool = False
     label_mapping_table: Dict[str, str] = {}
     field_mapping_table: Dict[str, str] = {}
@@ -72,7 +56,7 @@ class BaseKeypointCodec(metaclass=ABCMeta):
 
     @abstractmethod
     def decode_args(self) -> dict:
-        """Keyword arguments of ``DECODERS[self.kind]`` (JSON-safe)."""
+        """Keyword arguments of the kind's ``decode`` (JSON-safe)."""
 
     @abstractmethod
     def argmax_scale(self) -> Tuple[float, float]:
@@ -87,6 +71,21 @@ class BaseKeypointCodec(metaclass=ABCMeta):
         scores (N, K); keypoints not found are -1."""
         return decode_by_kind(self.kind, outputs, self.decode_args())
 
+    def at_input_size(self, input_size: Sequence[int],
+                      output_shapes: Callable[[], List[Sequence[int]]]
+                      ) -> 'BaseKeypointCodec':
+        """This codec for its model run at another (w, h) ``input_size``
+        (export at another size); ``output_shapes()`` runs the model at that
+        size and returns its outputs' shapes. By default only the codec's
+        own size is accepted."""
+        if tuple(input_size) != tuple(self.input_size):
+            raise ValueError(
+                f'{type(self).__name__} is fixed to its input_size '
+                f'{tuple(self.input_size)} (w, h) (its outputs\' layout '
+                f'depends on it), not {tuple(input_size)}; export at that '
+                'size')
+        return self
+
 
 class BaseHeatmapCodec(BaseKeypointCodec):
     """A codec whose model outputs heatmaps (N, C, H, W), decoded by
@@ -95,6 +94,7 @@ class BaseHeatmapCodec(BaseKeypointCodec):
 
     kind = 'heatmaps'
     scale_factor: np.ndarray
+    heatmap_size: Tuple[int, int]
     label_mapping_table = dict(keypoint_weights='keypoint_weights')
     field_mapping_table = dict(heatmaps='heatmaps')
 
@@ -114,6 +114,22 @@ class BaseHeatmapCodec(BaseKeypointCodec):
                   ) -> Tuple[np.ndarray, np.ndarray]:
         """(N, K, 2) heatmap pixels, (N, K) visibility -> heatmaps
         (C, H, W) and keypoint_weights (N, K), float32."""
+
+    def at_input_size(self, input_size: Sequence[int],
+                      output_shapes: Callable[[], List[Sequence[int]]]
+                      ) -> 'BaseHeatmapCodec':
+        """The same codec at the new input size and the heatmap size of
+        the outputs (N, C, H, W) there (the constructor's arguments are
+        kept as attributes of the same names)."""
+        shape = output_shapes()[0]
+        heatmap_size = (int(shape[-1]), int(shape[-2]))
+        if (tuple(input_size), heatmap_size) == (tuple(self.input_size),
+                                                 tuple(self.heatmap_size)):
+            return self
+        names = list(inspect.signature(type(self).__init__).parameters)[1:]
+        args = {name: getattr(self, name) for name in names}
+        return type(self)(**dict(args, input_size=tuple(input_size),
+                                 heatmap_size=heatmap_size))
 
     def argmax_scale(self) -> Tuple[float, float]:
         return tuple(float(v) for v in self.scale_factor)

@@ -2,14 +2,16 @@
 
 The building blocks take maps as (M, H, W) float arrays (M = instances x
 keypoints, flattened) and locations as (M, 2) (x, y) in heatmap pixels;
-:func:`decode_heatmaps` puts them together as the heatmap codecs decode.
-numpy and OpenCV only: the ONNX runtime (``rtmpose.runtime``) decodes with
+:func:`decode_heatmaps` puts them together as the heatmap codecs decode
+(the 'heatmaps' output kind, registered here). numpy and OpenCV only: the ONNX runtime (``rtmpose.runtime``) decodes with
 these functions too.
 """
 from typing import Callable, Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
+
+from .output_kinds import OutputKind, register_output_kind
 
 # cv2 filters at most 512 channels of an (H, W, C) image per call.
 _CV_MAX_CHANNELS = 512
@@ -301,3 +303,16 @@ def decode_heatmaps(heatmaps: np.ndarray,
     # location (the reference's output; -1 * stride input pixels for MSRA)
     keypoints = locs * np.asarray(scale_factor, np.float32)
     return keypoints.reshape(b, c, 2), scores.reshape(b, c)
+
+
+def heatmap_graph_argmax(heatmaps):
+    """Tensor (N, K, H, W) -> pixel (N, K) x and y of each map's maximum and
+    that maximum (an exported graph's decoding)."""
+    width = heatmaps.shape[-1]
+    scores, idx = heatmaps.flatten(2).max(-1)
+    return idx % width, idx.div(width, rounding_mode='floor'), scores
+
+
+HEATMAPS = register_output_kind(
+    OutputKind('heatmaps', ('heatmaps', ), decode_heatmaps,
+               heatmap_graph_argmax))

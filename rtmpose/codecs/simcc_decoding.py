@@ -1,4 +1,5 @@
-"""Reading locations off 1-D SimCC response vectors.
+"""Reading locations off 1-D SimCC response vectors; registers the
+'simcc' output kind (``rtmpose.codecs.output_kinds``).
 
 numpy and OpenCV only: the ONNX runtime (``rtmpose.runtime``) decodes with
 these functions too.
@@ -7,6 +8,8 @@ from typing import Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
+
+from .output_kinds import OutputKind, register_output_kind
 
 
 def get_simcc_maximum(simcc_x: np.ndarray,
@@ -108,3 +111,15 @@ def decode_simcc(
     keypoints = locs / np.float32(split_ratio)
     keypoints[scores <= 0] = -1 / np.float32(split_ratio)
     return keypoints, scores
+
+
+def simcc_graph_argmax(simcc_x, simcc_y):
+    """Tensors (N, K, Wx), (N, K, Wy) -> bins (N, K) of each axis' maximum
+    and the smaller maximum as the score (an exported graph's decoding)."""
+    (x_max, x_loc), (y_max, y_loc) = simcc_x.max(-1), simcc_y.max(-1)
+    return x_loc, y_loc, x_max.minimum(y_max)
+
+
+SIMCC = register_output_kind(
+    OutputKind('simcc', ('simcc_x', 'simcc_y'), decode_simcc,
+               simcc_graph_argmax))

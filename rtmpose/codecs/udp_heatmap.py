@@ -18,8 +18,8 @@ class UDPHeatmap(BaseHeatmapCodec):
     UDP measures sizes in pixel intervals: input pixel x lies at heatmap
     pixel ``x * (W - 1) / (w - 1)``, so the first and last pixel centres of
     input and heatmap coincide and a horizontal flip of the input
-    (x -> w - 1 - x) is exactly a flip of the heatmap. Pair with
-    ``TopdownAffine(use_udp=True)``. (The reference decodes with
+    (x -> w - 1 - x) is exactly a flip of the heatmap. Declares
+    ``use_udp``: its model's crops are made with UDP. (The reference decodes with
     ``* w / (W - 1)`` and then maps input to image pixels as non-UDP, which
     gives the same image coordinates as decoding with ``(w - 1) / (W - 1)``
     and mapping as UDP, which this toolbox does.)

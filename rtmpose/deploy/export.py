@@ -22,44 +22,24 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from rtmpose.codecs import BaseKeypointCodec
-from rtmpose.datasets.transforms.crop_settings import crop_settings
+from rtmpose.codecs import BaseKeypointCodec, get_output_kind
 from rtmpose.fileio import temp_name_for
-from rtmpose.registry import KEYPOINT_CODECS
-from rtmpose.runtime.metadata import (FORMAT_VERSION, INPUT_NAME,
-                                      OUTPUT_NAMES, save_with_metadata)
+from rtmpose.runtime.metadata import (DECODED_OUTPUTS, FORMAT_VERSION,
+                                      INPUT_NAME, save_with_metadata)
 
 MIN_OPSET = 17
-
-
-def _simcc_argmax(simcc_x: Tensor, simcc_y: Tensor):
-    """Bins (N, K) of each axis' maximum; score: the smaller maximum."""
-    (x_max, x_loc), (y_max, y_loc) = simcc_x.max(-1), simcc_y.max(-1)
-    return x_loc, y_loc, torch.minimum(x_max, y_max)
-
-
-def _heatmap_argmax(heatmaps: Tensor):
-    """Pixel (N, K) of each map's maximum and that maximum."""
-    width = heatmaps.shape[-1]
-    scores, idx = heatmaps.flatten(2).max(-1)
-    return idx % width, torch.div(idx, width, rounding_mode='floor'), scores
-
-
-# codec kind (``BaseKeypointCodec.kind``) -> plain argmax of its outputs in
-# the graph; the exact decoding is ``rtmpose.codecs.DECODERS``
-GRAPH_ARGMAX = {'simcc': _simcc_argmax, 'heatmaps': _heatmap_argmax}
 
 
 class ExportWrapper(nn.Module):
     """uint8 BGR crops (N, h, w, 3) -> model outputs, see module docstring.
 
     Args:
-        model: a top-down estimator in eval mode (from ``init_model``).
-        decode_kind: None: return the raw outputs; else the codec kind whose
-            outputs the graph decodes by a plain argmax (SimCC: both axes;
-            heatmaps: over the map), locations multiplied by
-            ``decode_scale`` (sx, sy), input pixels per bin or heatmap
-            pixel.
+        model: a top-down estimator in eval mode (from ``init_model``),
+            normalising as its ``input_spec`` says.
+        decode_kind: None: return the raw outputs; else the output kind
+            (``rtmpose.codecs.output_kinds``) whose ``graph_argmax``
+            decodes them in the graph, locations multiplied by
+            ``decode_scale`` (sx, sy), input pixels per output unit.
     """
 
     def __init__(self,
@@ -68,15 +48,17 @@ class ExportWrapper(nn.Module):
                  decode_scale: Tuple[float, float] = (1., 1.)):
         super().__init__()
         self.model = model
-        pre = model.data_preprocessor
-        self.bgr_to_rgb = bool(getattr(pre, '_channel_conversion', False))
-        if getattr(pre, '_enable_normalize', False):
-            self.register_buffer('mean', pre.mean.reshape(1, -1, 1, 1).float())
-            self.register_buffer('std', pre.std.reshape(1, -1, 1, 1).float())
+        spec = model.input_spec
+        self.bgr_to_rgb = spec.bgr_to_rgb
+        if spec.mean is not None:
+            self.register_buffer(
+                'mean', torch.tensor(spec.mean).reshape(1, -1, 1, 1))
+            self.register_buffer(
+                'std', torch.tensor(spec.std).reshape(1, -1, 1, 1))
         else:
             self.mean = self.std = None
-        self.argmax = None if decode_kind is None else GRAPH_ARGMAX[
-            decode_kind]
+        self.argmax = None if decode_kind is None else get_output_kind(
+            decode_kind).graph_argmax
         self.decode_scale = decode_scale
 
     def forward(self, crops: Tensor):
@@ -169,6 +151,13 @@ def _dataset_meta_json(meta: dict) -> dict:
         sigmas=np.asarray(meta['sigmas'], np.float64).tolist())
 
 
+def _output_shapes(model: nn.Module, dummy: Tensor) -> List[tuple]:
+    with torch.no_grad():
+        outputs = ExportWrapper(model).eval()(dummy)
+    outputs = (outputs, ) if isinstance(outputs, Tensor) else outputs
+    return [tuple(o.shape) for o in outputs]
+
+
 def export_onnx(model: nn.Module,
                 output: str,
                 input_size: Optional[Tuple[int, int]] = None,
@@ -179,10 +168,10 @@ def export_onnx(model: nn.Module,
     """Write ``model`` (from ``init_model``) as ONNX with rtmpose metadata.
 
     Args:
-        model: top-down estimator with ``cfg`` and ``dataset_meta``.
+        model: top-down estimator with ``input_spec`` and ``dataset_meta``.
         output: the .onnx file to write.
-        input_size: (w, h) of the crops; default (and, for heads with a
-            fixed input size, the only choice) the config's.
+        input_size: (w, h) of the crops; default (and, for codecs fixed to
+            their input size, the only choice) the model's.
         dynamic_batch: leave the batch dim free; else fixed to
             ``batch_size``.
         with_decode: argmax-decode SimCC vectors or heatmaps in the graph.
@@ -193,16 +182,11 @@ def export_onnx(model: nn.Module,
     """
     if opset < MIN_OPSET:
         raise ValueError(f'opset must be >= {MIN_OPSET}, got {opset}')
-    settings = crop_settings(model.cfg)
-    head_size = getattr(model.head, 'input_size', None)
+    spec = model.input_spec
     if input_size is None:
-        input_size = settings['input_size']
+        input_size = spec.input_size
     input_size = (int(input_size[0]), int(input_size[1]))
-    if head_size is not None and tuple(head_size) != input_size:
-        raise ValueError(f'input_size {input_size} (w, h) differs from the '
-                         f'head input_size {tuple(head_size)}, which fixes '
-                         'the SimCC bins; export at the config size')
-    decoder = getattr(model.head, 'decoder', None)
+    decoder = spec.codec
     if not isinstance(decoder, BaseKeypointCodec):
         raise ValueError('export needs the head to have a codec as '
                          '`decoder` (its settings are stored for decoding), '
@@ -213,18 +197,12 @@ def export_onnx(model: nn.Module,
                         input_size[0],
                         3,
                         dtype=torch.uint8)
-    if decoder.kind == 'heatmaps':
-        with torch.no_grad():
-            outputs = ExportWrapper(model).eval()(dummy)
-        heatmap_size = (int(outputs.shape[-1]), int(outputs.shape[-2]))
-        if heatmap_size != tuple(decoder.heatmap_size):
-            # another input size: the same codec at the exported sizes
-            decoder = KEYPOINT_CODECS.build(
-                dict(model.cfg.model.head.decoder,
-                     input_size=input_size,
-                     heatmap_size=heatmap_size))
+    if input_size != spec.input_size:
+        # the same codec at the exported sizes
+        decoder = decoder.at_input_size(
+            input_size, lambda: _output_shapes(model, dummy))
     if with_decode:
-        kind = 'keypoints'
+        kind, names = 'keypoints', DECODED_OUTPUTS
         wrapper = ExportWrapper(model, decoder.kind, decoder.argmax_scale())
         dropped = decoder.refinement()
         if dropped:
@@ -233,8 +211,8 @@ def export_onnx(model: nn.Module,
                           '--with-decode to decode exactly in rtmpose.runtime)')
     else:
         kind, wrapper = decoder.kind, ExportWrapper(model)
+        names = get_output_kind(kind).output_names
     wrapper.eval()
-    names = OUTPUT_NAMES[kind]
     axes = {n: {0: 'batch'} for n in (INPUT_NAME, ) + names}
     proto = trace_to_proto(wrapper, dummy, output, opset, [INPUT_NAME],
                            list(names), axes if dynamic_batch else None)
@@ -242,8 +220,8 @@ def export_onnx(model: nn.Module,
                 input_size=list(input_size),
                 outputs=kind,
                 decode=decoder.decode_args(),
-                bbox_padding=settings['padding'],
-                use_udp=settings['use_udp'],
+                bbox_padding=spec.bbox_padding,
+                use_udp=spec.use_udp,
                 dataset_meta=_dataset_meta_json(model.dataset_meta))
     save_with_metadata(proto, meta, output)
     return meta

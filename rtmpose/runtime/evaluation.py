@@ -51,8 +51,8 @@ class _OnnxTestModel(BaseModel):
 class OnnxTopdownEstimator(_OnnxTestModel):
     """A pose model exported by ``rtmpose.deploy``.
 
-    Takes the batches of the test pipeline (uint8 BGR crops (3, h, w) from
-    ``TopdownAffine``, no flip test) and returns data samples with
+    Takes the batches of the test pipeline (uint8 BGR crops (3, h, w) of
+    the affine crop, no flip test) and returns data samples with
     ``pred_instances`` in image pixels, as :class:`TopdownPoseEstimator`
     does.
 

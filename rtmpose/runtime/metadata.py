@@ -4,14 +4,16 @@ The exporter stores one JSON string under :data:`METADATA_KEY`::
 
     format_version      2
     input_size          [w, h] pixels of the crops
-    outputs             'simcc' (simcc_x (N, K, Wx), simcc_y (N, K, Wy)),
+    outputs             the codec's output kind (registered in
+                        ``rtmpose.codecs.output_kinds``, which names the
+                        outputs: 'simcc': simcc_x (N, K, Wx), simcc_y
+                        (N, K, Wy); 'heatmaps': heatmaps (N, K, H, W)) or
                         'keypoints' (decoded in the graph: keypoints
-                        (N, K, 2) input pixels, scores (N, K)) or 'heatmaps'
+                        (N, K, 2) input pixels, scores (N, K))
     decode              the codec's ``decode_args()``: keyword arguments
-                        of ``rtmpose.codecs.DECODERS[kind]`` (kind: the
-                        codec's, 'simcc' or 'heatmaps')
-    bbox_padding        box padding of the test pipeline (GetBBoxCenterScale)
-    use_udp             TopdownAffine's use_udp
+                        of its output kind's ``decode``
+    bbox_padding        box padding of the crops (the model's input spec)
+    use_udp             whether the crops use unbiased data processing
     dataset_meta        dataset_name, keypoint_names, flip_indices,
                         skeleton_links, keypoint_colors,
                         skeleton_link_colors (RGB), sigmas
@@ -45,12 +47,9 @@ from rtmpose.fileio import atomic_path
 METADATA_KEY = 'rtmpose'
 FORMAT_VERSION = 2
 INPUT_NAME = 'crops'
-SIMCC_OUTPUTS = ('simcc_x', 'simcc_y')
+# outputs of a graph that decodes ('keypoints'); the others are named by
+# their output kind
 DECODED_OUTPUTS = ('keypoints', 'scores')
-HEATMAP_OUTPUTS = ('heatmaps', )
-# ``outputs`` kind (a codec's ``kind``, or decoded in the graph) -> names
-OUTPUT_NAMES = dict(simcc=SIMCC_OUTPUTS, heatmaps=HEATMAP_OUTPUTS,
-                    keypoints=DECODED_OUTPUTS)
 DET_INPUT_NAME = 'images'
 DET_OUTPUTS = ('scores', 'boxes')
 _REQUIRED = {

@@ -1,8 +1,8 @@
 """Model inputs with numpy and OpenCV only: person crops for a top-down
 model and letterboxed images for a detector.
 
-The test pipelines (``GetBBoxCenterScale(padding)`` + ``TopdownAffine(
-input_size, use_udp)``; the detector's ``Resize(keep_ratio=True)`` +
+The test pipelines (box padding, then the affine crop to the input size,
+with or without UDP, as the model's input spec says; the detector's ``Resize(keep_ratio=True)`` +
 ``Pad``) with the same geometry (``rtmpose.structures.bbox``), so an
 exported model sees the inputs it was trained on. Free of torch and
 mmengine: it runs where only onnxruntime is. The keep-ratio size rule is
@@ -32,7 +32,7 @@ def crop_persons(
         bboxes: (N, 4) xyxy boxes, image pixels.
         input_size: (w, h) model input, pixels.
         padding: box enlargement before fixing the aspect ratio.
-        use_udp: unbiased data processing (as the model's TopdownAffine).
+        use_udp: unbiased data processing (as the model's input spec).
 
     Returns:
         crops (N, h, w, 3) uint8 BGR, centers (N, 2) and scales (N, 2) (w, h)

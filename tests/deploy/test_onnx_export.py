@@ -147,7 +147,7 @@ def test_metadata_and_errors(exported, tmp_path):
     assert onnx.load(dynamic).opset_import[0].version >= 17
     with pytest.raises(ValueError, match='opset'):
         export_onnx(model, str(tmp_path / 'x.onnx'), opset=16)
-    with pytest.raises(ValueError, match='head input_size'):
+    with pytest.raises(ValueError, match='SimCCLabel is fixed to its input_size'):
         export_onnx(model, str(tmp_path / 'x.onnx'), input_size=(288, 384))
     # an ONNX file without rtmpose metadata
     proto = onnx.load(dynamic)

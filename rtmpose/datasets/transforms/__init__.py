@@ -2,7 +2,6 @@
 from .bbox_transforms import (GetBBoxCenterScale, RandomBBoxTransform,
                               RandomHalfBody)
 from .converting import KeypointConverter
-from .crop_settings import crop_settings
 from .flip import RandomFlip, flip_keypoints
 from .formatting import PackDetInputs, PackPoseInputs
 from .geometric import Pad, RandomCrop, RandomResize, Resize
@@ -19,5 +18,5 @@ __all__ = [
     'GetBBoxCenterScale', 'LoadAnnotations', 'LoadImage', 'MedianBlur',
     'PackDetInputs', 'PackPoseInputs', 'Pad', 'RandomBBoxTransform',
     'RandomCrop', 'RandomFlip', 'RandomHalfBody', 'RandomResize', 'Resize',
-    'TopdownAffine', 'YOLOXHSVRandomAug', 'crop_settings', 'flip_keypoints'
+    'TopdownAffine', 'YOLOXHSVRandomAug', 'flip_keypoints'
 ]

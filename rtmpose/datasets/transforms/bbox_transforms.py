@@ -1,5 +1,5 @@
 """Transforms that choose the person box to crop: its center, scale (w, h)
-and rotation. The image itself is only cut out later by ``TopdownAffine``."""
+and rotation. The image itself is only cut out later, by the affine crop."""
 from typing import Optional, Sequence, Tuple
 
 import numpy as np

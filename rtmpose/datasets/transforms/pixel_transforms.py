@@ -1,5 +1,5 @@
 """Transforms that change pixel values but not geometry: colour jitter,
-blur and occlusion. Placed after ``TopdownAffine`` they work on the small
+blur and occlusion. Placed after the affine crop they work on the small
 input crop, which is far cheaper than on the full image."""
 from numbers import Number
 from typing import Optional, Sequence, Tuple, Union

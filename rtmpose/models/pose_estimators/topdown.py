@@ -24,7 +24,7 @@ def input_to_image_coords(keypoints: np.ndarray, metainfo: dict) -> np.ndarray:
     for key in ('input_center', 'input_scale', 'input_size'):
         if key not in metainfo:
             raise KeyError(f'TopdownPoseEstimator: metainfo lacks {key!r} '
-                           '(set by TopdownAffine, packed by PackPoseInputs)')
+                           '(set by the affine crop, packed by PackPoseInputs)')
     return input_to_image(keypoints, metainfo['input_center'],
                           metainfo['input_scale'], metainfo['input_size'],
                           metainfo.get('input_udp', False))
