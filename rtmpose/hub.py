@@ -40,6 +40,22 @@ class WeightsUnavailableError(RuntimeError):
     """A weights file is neither on this machine nor downloadable."""
 
 
+def add_weights_dir_argument(parser) -> None:
+    """``--weights-dir`` on an ``argparse`` parser of a command that loads
+    weights; :func:`set_weights_dir` applies it."""
+    parser.add_argument(
+        '--weights-dir',
+        help='folder of pre-downloaded weights files, looked in before the '
+        f'cache (the same as setting {HOME_ENV})')
+
+
+def set_weights_dir(folder: Optional[str]) -> None:
+    """Make ``folder`` (when given) the first place every weights lookup of
+    this process searches."""
+    if folder:
+        os.environ[HOME_ENV] = osp.abspath(folder)
+
+
 def is_url(source: str) -> bool:
     return str(source).startswith(URL_SCHEMES)
 

@@ -13,6 +13,8 @@ from typing import Dict, Optional, Tuple, Union
 
 import numpy as np
 
+from rtmpose import model_index
+
 # torchvision builder name -> weights enum name in torchvision.models.detection
 TORCHVISION_DETECTORS = {
     'fasterrcnn_resnet50_fpn_v2': 'FasterRCNN_ResNet50_FPN_V2_Weights',
@@ -239,7 +241,9 @@ def build_detector(detector: Union[None, str, tuple, object] = None,
                    device: str = 'cpu',
                    score_thr: float = 0.5):
     """A detector from a spec: ``None`` / ``'whole_image'`` (the whole image),
-    a ``.json`` path (:class:`CocoJsonDetector`), a detector config
+    a ``.json`` path (:class:`CocoJsonDetector`), a detector name of
+    :mod:`rtmpose.model_index` (``'rtmdet-nano'``: published weights unless
+    ``weights`` names others), a detector config
     ``.py`` path or ``(config, checkpoint)`` (:class:`RTMDetDetector`;
     ``weights`` is the checkpoint of a bare config path), an exported
     detector ``.onnx`` (``rtmpose.runtime.OnnxDetector``), a torchvision
@@ -257,7 +261,7 @@ def build_detector(detector: Union[None, str, tuple, object] = None,
         detector = str(detector)
         if detector.endswith('.json'):
             return CocoJsonDetector(detector, score_thr=score_thr)
-        if detector.endswith('.py'):
+        if detector.endswith('.py') or detector in model_index.MODELS:
             return RTMDetDetector(detector, weights, device, score_thr)
         if detector.endswith('.onnx'):
             from rtmpose.runtime import OnnxDetector
@@ -266,9 +270,9 @@ def build_detector(detector: Union[None, str, tuple, object] = None,
             return TorchvisionDetector(detector, weights, device, score_thr)
         raise ValueError(
             f'unknown detector {detector!r}: expected "whole_image", a .json '
-            'detection file, a detector config .py (or (config, checkpoint)),'
-            ' an exported detector .onnx'
-            f' or one of {sorted(TORCHVISION_DETECTORS)}')
+            'detection file, a detector name (rtmdet-nano, rtmdet-m), a '
+            'detector config .py (or (config, checkpoint)), an exported '
+            f'detector .onnx or one of {sorted(TORCHVISION_DETECTORS)}')
     if not callable(detector):
         raise TypeError(f'detector must be a spec string or a callable, got '
                         f'{type(detector).__name__}')

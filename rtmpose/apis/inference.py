@@ -8,6 +8,7 @@ from mmengine.dataset import Compose, pseudo_collate
 from mmengine.registry import init_default_scope
 from torch import nn
 
+from rtmpose import model_index
 from rtmpose.checkpoint import load_weights
 from rtmpose.config_loading import load_config
 from rtmpose.datasets.metainfo import parse_pose_metainfo
@@ -41,8 +42,15 @@ def init_model(config: Union[str, Config],
     ``checkpoint`` (strict, safe unpickling) and put it in eval mode on
     ``device``.
 
-    The model gets ``cfg`` (for its test pipeline) and ``dataset_meta``.
+    ``config`` may be a model name (``'rtmpose-m'``, see
+    :mod:`rtmpose.model_index`): its config and, unless ``checkpoint``
+    names other weights, its published weights (fetched once, hash
+    checked). The model gets ``cfg`` (for its test pipeline) and
+    ``dataset_meta``.
     """
+    sha256 = None
+    if isinstance(config, str):
+        config, checkpoint, sha256 = model_index.resolve(config, checkpoint)
     cfg = load_config(config) if isinstance(config, str) else config
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
@@ -51,7 +59,7 @@ def init_model(config: Union[str, Config],
     cfg.model.get('backbone', {}).pop('init_cfg', None)
     model = MODELS.build(cfg.model)
     if checkpoint is not None:
-        load_weights(model, checkpoint)
+        load_weights(model, checkpoint, sha256=sha256)
     model.cfg = cfg
     model.dataset_meta = dataset_meta_from_config(cfg)
     return model.to(device).eval()

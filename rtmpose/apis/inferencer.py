@@ -12,6 +12,7 @@ from typing import Iterator, Optional, Tuple, Union
 import numpy as np
 from torch import nn
 
+from rtmpose import model_index
 from rtmpose.evaluation.functional.nms import oks_nms
 from rtmpose.structures.bbox import DEFAULT_BBOX_PADDING
 from rtmpose.visualization import draw_poses
@@ -147,12 +148,17 @@ class PoseInferencer:
     ``num_frames`` and ``detector_calls`` count them.
 
     Args:
-        model: a config path (random weights), ``(config, checkpoint)``, a
-            model from :func:`init_model`, an exported ``.onnx`` file or any
-            pose backend (see :mod:`rtmpose.apis.pose_backend`).
+        model: a solution name (``'body'``: its pose model and, unless
+            ``detector`` is given, its detector), a model name
+            (``'rtmpose-m'``, published weights; see
+            :mod:`rtmpose.model_index`), a config path (random weights),
+            ``(config, checkpoint)``, a model from :func:`init_model`, an
+            exported ``.onnx`` file or any pose backend (see
+            :mod:`rtmpose.apis.pose_backend`).
         device: torch device of a config-built model.
         detector: ``None`` / ``'whole_image'``, a COCO detection ``.json``,
-            an RTMDet ``(config, checkpoint)`` (e.g.
+            a detector name (``'rtmdet-nano'``), an RTMDet
+            ``(config, checkpoint)`` (e.g.
             ``('configs/rtmdet/person/rtmdet_nano_320-8xb32_coco-person.py',
             ckpt)``), an exported detector ``.onnx``, a torchvision
             detector name or a callable (see :func:`build_detector`).
@@ -196,6 +202,10 @@ class PoseInferencer:
                  num_threads: Optional[int] = None):
         if det_interval < 1:
             raise ValueError(f'det_interval must be >= 1, got {det_interval}')
+        if isinstance(model, str) and model in model_index.SOLUTIONS:
+            solution = model_index.SOLUTIONS[model]
+            model = solution.pose
+            detector = solution.detector if detector is None else detector
         self.backend = _build_backend(model, device, num_threads)
         self.dataset_meta = self.backend.dataset_meta
         self.detector = build_detector(detector, det_weights, device,

@@ -11,6 +11,7 @@
     rtmpose benchmark [options]                    rtmpose/cli/benchmark.py
     rtmpose demo [--max-epochs N] [--images N]     rtmpose/cli/demo.py
     rtmpose plot WORK_DIR [--out results.png]      a run's curves
+    rtmpose models [--task T]                      the models known by name
 
 Each command takes the options of the script it stands for (``rtmpose
 train --help``). ``train`` and ``test`` run :mod:`rtmpose.engine.launch`
@@ -75,6 +76,7 @@ COMMANDS = {
     'benchmark': _module_main('benchmark'),
     'demo': _module_main('demo'),
     'plot': _plot,
+    'models': _module_main('models'),
 }
 
 
@@ -94,5 +96,10 @@ def main(argv: Optional[List[str]] = None):
 
 
 def console_main() -> None:
-    """The ``rtmpose`` console script (exit status 0 on success)."""
-    main()
+    """The ``rtmpose`` console script (exit status 0 on success; weights
+    that cannot be fetched end it with their message, no traceback)."""
+    from rtmpose.hub import WeightsUnavailableError
+    try:
+        main()
+    except WeightsUnavailableError as err:
+        raise SystemExit(f'rtmpose: {err}') from err

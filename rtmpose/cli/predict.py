@@ -2,6 +2,7 @@
 
 Usage::
 
+    rtmpose predict NAME [CHECKPOINT] --input ... --output OUT [options]
     rtmpose predict CONFIG CHECKPOINT --input IMG|DIR|VIDEO|URL|CAM \
         --output OUT [--det-config DET_CONFIG --det-checkpoint DET_CKPT |
         --det-json F | --detector NAME [--det-weights W]] \
@@ -28,7 +29,10 @@ from an RTMDet detector of this toolbox (``--det-config`` of
 ``configs/rtmdet/person/`` with ``--det-checkpoint``; or an exported
 detector ``.onnx`` as ``--det-config``), a detection JSON or a torchvision
 model; without a detector every frame is one person box (said on the
-console). Track ids are drawn on videos only. CHECKPOINT may be ``none``
+console). Track ids are drawn on videos only. NAME is a solution
+(``body``: a detector and a pose model) or a model name (``rtmpose models``
+lists them; published weights, fetched once, or CHECKPOINT); ``--detector``
+also takes a detector name (``rtmdet-nano``). CHECKPOINT may be ``none``
 (random weights); ``--onnx`` runs an exported model with onnxruntime instead
 (CONFIG and CHECKPOINT are then ignored).
 """
@@ -41,6 +45,7 @@ from typing import Optional
 
 import cv2
 
+from rtmpose import hub, model_index
 from rtmpose.apis import FrameSource, PoseInferencer
 from rtmpose.apis.detectors import TORCHVISION_DETECTORS
 from rtmpose.progress import Progress
@@ -54,7 +59,8 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('config', nargs='?')
+    parser.add_argument('config', nargs='?',
+                        help='config file, model or solution name')
     parser.add_argument('checkpoint', nargs='?',
                         help='checkpoint file, or "none"')
     parser.add_argument('--input',
@@ -70,8 +76,10 @@ def parse_args(argv=None):
                      help='RTMDet detector config (or exported .onnx)')
     det.add_argument('--det-json', help='COCO-format detection JSON')
     det.add_argument('--detector',
-                     choices=sorted(TORCHVISION_DETECTORS),
-                     help='torchvision person detector')
+                     choices=sorted(TORCHVISION_DETECTORS) + [
+                         m.name for m in model_index.MODELS.values()
+                         if m.task == 'detection'],
+                     help='person detector: torchvision or a model name')
     parser.add_argument('--det-checkpoint',
                         help='checkpoint of --det-config')
     parser.add_argument('--det-weights', help='torchvision detector weights')
@@ -105,10 +113,14 @@ def parse_args(argv=None):
     parser.add_argument('--show',
                         action='store_true',
                         help='show the annotated frames in a window')
+    hub.add_weights_dir_argument(parser)
     args = parser.parse_args(argv)
+    hub.set_weights_dir(args.weights_dir)
     if args.make_sample is None:
+        named = model_index.is_name(args.config)
         missing = [name for name in ('config', 'checkpoint', 'input',
-                                     'output') if getattr(args, name) is None]
+                                     'output') if getattr(args, name) is None
+                   and not (named and name == 'checkpoint')]
         if missing:
             parser.error('missing ' + ', '.join(missing) +
                          ' (or use --make-sample DIR)')
@@ -171,6 +183,8 @@ def main(argv=None):
                          f'video output ({", ".join(_FOURCC)})')
     if args.onnx:
         model = args.onnx
+    elif args.checkpoint is None:  # a name: its published weights
+        model = args.config
     elif args.checkpoint.lower() == 'none':
         model = args.config
     else:
@@ -193,7 +207,7 @@ def main(argv=None):
     if args.max_frames is not None:
         total = args.max_frames if total is None else min(
             total, args.max_frames)
-    if detector is None:
+    if detector is None and args.config not in model_index.SOLUTIONS:
         print('no detector (--det-config, --det-json or --detector): each '
               'frame is one whole-image person box')
     show = args.show

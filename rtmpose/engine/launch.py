@@ -13,6 +13,7 @@ import torch
 from mmengine.config import Config, ConfigDict, DictAction
 from mmengine.logging import print_log
 
+from rtmpose import hub, model_index
 from rtmpose.config_loading import load_config
 from .console import echo, format_metrics
 from .runner import PoseRunner
@@ -242,16 +243,20 @@ def test_parser() -> argparse.ArgumentParser:
         description='Evaluate a pose model or a detector (a checkpoint, or an '
         '.onnx file from tools/deploy/export_onnx.py run with onnxruntime: no '
         'flip test)')
-    parser.add_argument('config', help='test config file path')
-    parser.add_argument('checkpoint',
-                        help='checkpoint file (path or URL) or .onnx file')
+    parser.add_argument('config',
+                        help='test config file path, or a model name '
+                        '(`rtmpose models`)')
+    parser.add_argument('checkpoint', nargs='?',
+                        help='checkpoint file (path or URL) or .onnx file; '
+                        "default for a model name: its published weights")
     parser.add_argument('--work-dir', help='the dir to save logs')
     parser.add_argument(
         '--dump',
         type=str,
         help='write the predictions to this .json file (COCO results format)')
     parser.add_argument('--det-config',
-                        help='detector config: test on its person boxes')
+                        help='detector config or name (rtmdet-nano): test '
+                        'on its person boxes')
     parser.add_argument('--det-checkpoint', help='checkpoint of --det-config')
     parser.add_argument('--det-score-thr',
                         type=float,
@@ -329,7 +334,16 @@ def run_test(argv: Optional[List[str]] = None) -> dict:
     evaluated on the detector's boxes of the test images (the papers'
     protocol), and the detector's box AP is printed too."""
     parser = test_parser()
+    hub.add_weights_dir_argument(parser)
     args = parse_cli(parser, argv)
+    hub.set_weights_dir(args.weights_dir)
+    args.config, args.checkpoint, _ = model_index.resolve(
+        args.config, args.checkpoint)
+    if args.checkpoint is None:
+        parser.error(f'{args.config} is no model name: give a checkpoint')
+    if args.det_config:
+        args.det_config, args.det_checkpoint, _ = model_index.resolve(
+            args.det_config, args.det_checkpoint)
     if (args.det_config is None) != (args.det_checkpoint is None):
         parser.error('--det-config and --det-checkpoint go together')
     if (args.dump_det or args.compare_gt_boxes) and not args.det_config:
