@@ -12,9 +12,16 @@ reported AP. URLs, hashes and APs are those of mmpose's model index files
 ``params_m`` is this toolbox's parameter count of the built model.
 
 A solution names a detector and a pose model that run together.
+
+``$RTMPOSE_MODEL_INDEX`` may name a JSON file that changes or adds entries
+(``{"rtmpose-m": {"weights": "file:///mirror/m.pth", "sha256": "1a2b3c4d"}}``;
+a new name needs every field): a private mirror, or tests that serve tiny
+checkpoints from a local folder.
 """
 import difflib
-from dataclasses import dataclass
+import json
+import os
+from dataclasses import dataclass, fields, replace
 from typing import Dict, Optional, Tuple
 
 from rtmpose import hub
@@ -171,7 +178,38 @@ _MODELS = (
               '235e8209', (640, 640), 'COCO+Objects365 person', 62.5, 24.66),
 )
 
-MODELS: Dict[str, ModelInfo] = {m.name: m for m in _MODELS}
+INDEX_ENV = 'RTMPOSE_MODEL_INDEX'
+
+
+def with_overrides(models: Dict[str, ModelInfo],
+                   path: Optional[str]) -> Dict[str, ModelInfo]:
+    """``models`` with the entries of the JSON file ``path`` (name ->
+    fields) changed or added; ``path`` None: ``models`` as they are."""
+    if not path:
+        return models
+    with open(path, encoding='utf-8') as f:
+        overrides = json.load(f)
+    known = {f.name for f in fields(ModelInfo)} - {'name'}
+    out = dict(models)
+    for name, values in overrides.items():
+        unknown = set(values) - known
+        if unknown:
+            raise ValueError(f'{path}: {name}: unknown fields '
+                             f'{sorted(unknown)}; known: {sorted(known)}')
+        if 'input_size' in values:
+            values = dict(values, input_size=tuple(values['input_size']))
+        if name in out:
+            out[name] = replace(out[name], **values)
+        elif set(values) == known:
+            out[name] = ModelInfo(name=name, **values)
+        else:
+            raise ValueError(f'{path}: the new model {name} needs every '
+                             f'field; missing {sorted(known - set(values))}')
+    return out
+
+
+MODELS: Dict[str, ModelInfo] = with_overrides({m.name: m for m in _MODELS},
+                                              os.environ.get(INDEX_ENV))
 
 SOLUTIONS: Dict[str, Solution] = {
     s.name: s

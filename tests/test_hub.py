@@ -16,9 +16,12 @@ def _mirror(tmp_path, name='model-1a2b3c4d.pth', data=b'weights' * 1000):
     return (folder / name).as_uri(), hashlib.sha256(data).hexdigest()
 
 
-def test_fetched_once_then_served_from_the_cache(tmp_path, hub_dir):
+def test_fetched_once_then_served_from_the_cache(tmp_path, hub_dir, capsys):
     url, sha = _mirror(tmp_path)
     path = hub.fetch(url, sha[:8])
+    # progress as a plain line on a pipe
+    assert 'download model-1a2b3c4d.pth (MiB): 100%' in capsys.readouterr(
+    ).out
     assert path == str(hub_dir / 'checkpoints' / 'model-1a2b3c4d.pth')
     os.remove(tmp_path / 'mirror' / 'model-1a2b3c4d.pth')
     assert hub.fetch(url, sha[:8]) == path  # no second download

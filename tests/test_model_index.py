@@ -1,5 +1,7 @@
 """rtmpose.model_index: the names, checked against the reference's own model
 index, resolvable configs, parameter counts of the built models."""
+import json
+
 import pytest
 import torch
 from mmengine.registry import init_default_scope
@@ -122,3 +124,23 @@ def test_resolve_names_and_paths():
     assert model_index.resolve('my_config.py', 'x.pth') == (
         'my_config.py', 'x.pth', None)
     assert hub.expected_sha256(info.weights) == info.sha256
+
+
+def test_a_local_index_file_changes_and_adds_entries(tmp_path):
+    index = tmp_path / 'index.json'
+    mine = dict(task='body', config='configs/demo/rtmpose-t_demo.py',
+                weights='file:///mirror/demo.pth', sha256=None,
+                input_size=[192, 256], dataset='synthetic', ap=0.0,
+                params_m=0.1)
+    index.write_text(json.dumps({
+        'rtmpose-m': {'weights': 'file:///mirror/m.pth', 'sha256': 'abcd'},
+        'demo': mine}))
+    models = model_index.with_overrides(model_index.MODELS, str(index))
+    assert models['rtmpose-m'].weights == 'file:///mirror/m.pth'
+    assert models['rtmpose-m'].config == model_index.MODELS[
+        'rtmpose-m'].config
+    assert models['demo'].input_size == (192, 256)
+    assert model_index.MODELS['rtmpose-m'].sha256 == '63eb25f7'  # unchanged
+    index.write_text(json.dumps({'new': {'weights': 'x'}}))
+    with pytest.raises(ValueError, match='new model new needs every field'):
+        model_index.with_overrides(model_index.MODELS, str(index))

@@ -85,3 +85,22 @@ def test_offline_command_ends_with_one_message(hub_dir, tmp_path,
     url = model_index.MODELS['rtmpose-m'].weights
     assert message.startswith(f'rtmpose: cannot fetch {url}: unreachable')
     assert str(hub_dir / 'checkpoints' / hub.file_name(url)) in message
+
+
+def test_index_file_from_the_environment(tmp_path):
+    """What a wheel test or a private mirror uses: RTMPOSE_MODEL_INDEX."""
+    import os
+    import subprocess
+    index = tmp_path / 'index.json'
+    index.write_text(json.dumps({'demo-t': dict(
+        task='body', config='configs/demo/rtmpose-t_demo.py',
+        weights=(tmp_path / 'demo.pth').as_uri(), sha256=None,
+        input_size=[192, 256], dataset='synthetic', ap=1.5, params_m=0.2)}))
+    root = os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__))))
+    env = dict(os.environ, RTMPOSE_MODEL_INDEX=str(index), PYTHONPATH=root)
+    out = subprocess.run(
+        [sys.executable, '-m', 'rtmpose.cli', 'models', '--task', 'body'],
+        env=env, capture_output=True, text=True, check=True).stdout
+    assert _row(out, 'demo-t').split() == [
+        'demo-t', 'body', '256x192', '1.5', '0.2M', 'not', 'fetched']
