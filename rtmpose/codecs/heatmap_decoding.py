@@ -95,7 +95,9 @@ def refine_keypoints_quarter(locs: np.ndarray,
     """Move each integer maximum a quarter pixel towards its higher
     neighbour, per axis (the classic heatmap post-processing).
 
-    A shift happens only where both neighbours along that axis exist.
+    The reference's bounds, kept exactly (they decide which maxima move):
+    x shifts for 2 <= x <= W - 2 and 1 <= y, y for 2 <= y <= H - 2 and
+    1 <= x; a maximum in the second row or column stays put along it.
 
     Args:
         locs: (M, 2) integer maxima (x, y), heatmap pixels; -1 = none.
@@ -108,8 +110,8 @@ def refine_keypoints_quarter(locs: np.ndarray,
     x = locs[:, 0].astype(np.int64)
     y = locs[:, 1].astype(np.int64)
     rows = np.arange(m)
-    ok_x = (x >= 1) & (x <= w - 2) & (y >= 0)
-    ok_y = (y >= 1) & (y <= h - 2) & (x >= 0)
+    ok_x = (x > 1) & (x < w - 1) & (y > 0) & (y < h)
+    ok_y = (y > 1) & (y < h - 1) & (x > 0) & (x < w)
     xc, yc = np.clip(x, 1, w - 2), np.clip(y, 1, h - 2)
     yr, xr = np.clip(y, 0, h - 1), np.clip(x, 0, w - 1)
     dx = heatmaps[rows, yr, xc + 1] - heatmaps[rows, yr, xc - 1]
@@ -279,7 +281,8 @@ def decode_heatmaps(heatmaps: np.ndarray,
         owner: name in error messages.
 
     Returns:
-        keypoints (B, K, 2) float32 input pixels (where the maximum is
+        keypoints (B, K, 2) input pixels, float64 for UDP, float32 for
+        MSRA, as the reference (where the maximum is
         <= 0, the location -1 heatmap pixels, refined and scaled as the
         reference does) and scores (B, K) float32; B = 1 for one
         instance's maps.
@@ -300,8 +303,11 @@ def decode_heatmaps(heatmaps: np.ndarray,
         raise ValueError(f'{owner}: refine must be one of '
                          f'{HEATMAP_REFINEMENTS}, got {refine!r}')
     # a missing maximum stays at -1 heatmap pixels, scaled like any other
-    # location (the reference's output; -1 * stride input pixels for MSRA)
-    keypoints = locs * np.asarray(scale_factor, np.float32)
+    # location (the reference's output; -1 * stride input pixels for MSRA).
+    # The reference scales UDP locations in float64 (dividing by W - 1) and
+    # MSRA ones in float32; far-off refined locations show the difference.
+    dtype = np.float64 if refine in ('dark_udp', 'udp_combined') else np.float32
+    keypoints = locs * np.asarray(scale_factor, dtype)
     return keypoints.reshape(b, c, 2), scores.reshape(b, c)
 
 

@@ -81,6 +81,7 @@ class UDPHeatmap(BaseHeatmapCodec):
         self.radius_factor = positive_number('UDPHeatmap', 'radius_factor',
                                              radius_factor)
         self.blur_kernel_size = blur_kernel_size
+        # float32 for encoding, as the reference; decoding scales in float64
         self.scale_factor = (
             (np.asarray(self.input_size, np.float32) - 1) /
             (np.asarray(self.heatmap_size, np.float32) - 1))
@@ -125,8 +126,12 @@ class UDPHeatmap(BaseHeatmapCodec):
         """Keyword arguments of :func:`decode_heatmaps` for this codec
         (JSON-safe: exported models store them)."""
         combined = self.heatmap_type == 'combined'
+        # exact in float64: an ill-conditioned DARK step can land 1e5 input
+        # pixels away, where float32's rounding of the factor is 1e-2 px
+        scale_factor = ((np.asarray(self.input_size, np.float64) - 1) /
+                        (np.asarray(self.heatmap_size, np.float64) - 1))
         return dict(refine='udp_combined' if combined else 'dark_udp',
-                    scale_factor=self.scale_factor.tolist(),
+                    scale_factor=scale_factor.tolist(),
                     blur_kernel_size=self.blur_kernel_size,
                     radius=float(self.radius))
 

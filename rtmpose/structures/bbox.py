@@ -190,14 +190,22 @@ def input_to_image(keypoints: np.ndarray, center: np.ndarray,
     ``center`` and ``scale`` (w, h) broadcast against ``keypoints`` (for N
     crops of K keypoints pass (N, 1, 2)); ``input_size`` is (w, h). Inverts
     :func:`get_warp_matrix` at rot=0: non-UDP ``in = (img - c) * size /
-    scale + size / 2``; UDP measures sizes as ``size - 1``.
+    scale + size / 2``; UDP measures sizes as ``size - 1``. Computed in
+    float64 and returned in the keypoints' float type, as the reference
+    (which writes the result back into the decoded array: float64 for UDP,
+    float32 for SimCC and MSRA); a far-off refined keypoint (1e5 px) keeps
+    its sub-pixel digits.
     """
-    center = np.asarray(center, dtype=np.float32)
-    scale = np.asarray(scale, dtype=np.float32)
-    size = np.asarray(input_size, dtype=np.float32)
+    out_dtype = np.result_type(np.asarray(keypoints).dtype, np.float32)
+    center = np.asarray(center, dtype=np.float32).astype(np.float64)
+    scale = np.asarray(scale, dtype=np.float32).astype(np.float64)
+    size = np.asarray(input_size, dtype=np.float64)
+    keypoints = np.asarray(keypoints, dtype=np.float64)
     if use_udp:
-        return (keypoints - (size - 1) / 2) * scale / (size - 1) + center
-    return keypoints * scale / size + center - scale / 2
+        out = (keypoints - (size - 1) / 2) * scale / (size - 1) + center
+    else:
+        out = keypoints / size * scale + center - 0.5 * scale
+    return out.astype(out_dtype)
 
 
 def rescale_size(size_wh: Tuple[int, int],

@@ -176,3 +176,55 @@ def test_bad_arguments():
         UDPHeatmap(INPUT, HEATMAP).encode(np.zeros((17, 2)))
     with pytest.raises(ValueError, match='heatmaps'):
         UDPHeatmap(INPUT, HEATMAP).decode(np.zeros((64, 48)))
+
+
+@pytest.mark.parametrize('x, y, moves', [
+    (1, 10, (0, 1)),   # second column: no x shift (the reference's 1 < x)
+    (2, 10, (1, 1)),
+    (46, 10, (1, 1)),  # W - 2
+    (10, 0, (0, 0)),   # first row: neither (0 < y for x, 1 < y for y)
+    (10, 1, (1, 0)),   # second row: x only
+    (0, 10, (0, 0)),   # first column: neither
+])
+def test_quarter_refinement_bounds_are_the_reference(x, y, moves):
+    """The classic quarter-pixel step moves x for 2 <= x <= W - 2 and
+    y >= 1, y for 2 <= y <= H - 2 and x >= 1 (mmpose's refine_keypoints)."""
+    from rtmpose.codecs.heatmap_decoding import refine_keypoints_quarter
+    maps = np.zeros((1, 64, 48), np.float32)
+    maps[0, y, x] = 1.0
+    maps[0, min(y + 1, 63), min(x + 1, 47)] = 0.5  # raise the +x/+y sides
+    maps[0, y, min(x + 1, 47)] = maps[0, min(y + 1, 63), x] = 0.5
+    maps[0, y, x] = 1.0
+    out = refine_keypoints_quarter(np.array([[x, y]], np.float32), maps)
+    np.testing.assert_array_equal(out[0] - (x, y), np.multiply(moves, 0.25))
+
+
+def test_udp_far_off_maximum_keeps_subpixel_digits():
+    """An ill-conditioned DARK step (a faint noisy slope) lands
+    far outside the crop; decoding and the crop-to-image mapping run in
+    float64 as the reference's, so the image coordinate equals the float64
+    evaluation of the refined heatmap location (float32 arithmetic: ~1e-3
+    px off at 1e4 px)."""
+    from rtmpose.codecs.heatmap_decoding import (get_heatmap_maximum,
+                                                 refine_keypoints_dark_udp)
+    from rtmpose.structures.bbox import input_to_image
+    codec = UDPHeatmap(INPUT, HEATMAP, sigma=2)
+    yy, xx = np.mgrid[:64, :48]
+    rng = np.random.default_rng(12)
+    a, b = rng.normal(0, 0.02, (2, 17, 1, 1))
+    maps = (0.3 + a * (xx - 24) + b * (yy - 32) +
+            1e-2 * rng.normal(size=(17, 64, 48)))
+    # faint maps: the clip at 1e-3 flattens the log around some maxima
+    maps = (maps * rng.uniform(0.001, 0.01, (17, 1, 1))).astype(np.float32)
+    center = np.float32([500.3, 400.7])
+    scale = np.float32([300.2, 400.27])
+    keypoints = input_to_image(codec.decode(maps)[0], center, scale, INPUT,
+                               use_udp=True)
+    locs = refine_keypoints_dark_udp(get_heatmap_maximum(maps)[0], maps, 11)
+    # the reference: l / (W - 1) * w, then the non-UDP input-to-image map
+    expected = (locs / (np.array(HEATMAP) - 1.) * INPUT / INPUT *
+                scale.astype(np.float64) + center - 0.5 * scale.astype(
+                    np.float64))
+    assert np.abs(expected).max() > 1e3
+    np.testing.assert_allclose(keypoints[0], expected, rtol=0, atol=1e-6)
+    assert keypoints.dtype == np.float64

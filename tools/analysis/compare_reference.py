@@ -17,7 +17,10 @@ keypoint-less and an edge-touching instance) and with a detector boxes file
 Stages (tolerances from issue 10):
 
 - ``targets``: SimCC labels + weights, MSRA (plain, unbiased) and UDP
-  heatmaps on keypoints inside, on and just outside the input edges (1e-6).
+  heatmaps on keypoints inside, on and just outside the input edges (1e-6);
+  MSRA and UDP decoding plus the crop-to-image mapping on heatmaps whose
+  DARK steps are ill-conditioned (refined maxima far outside the crop,
+  where float32 arithmetic would cost 1e-3 px and more; 1e-3 px).
 - per model and box source: the evaluated instance sets (equal), crops
   (grey levels, reported), keypoints in image pixels with flip test
   (1e-3 px) and scores (1e-5), both end to end and on the same crops (which
@@ -423,6 +426,58 @@ def compare_targets(report: Report, ref_python: str, work_dir: str,
                        max_abs(mine, ref[f'{name}/{key}']), TOL['targets'])
 
 
+def decode_heatmaps_cases(seed: int):
+    """(M, 17, 64, 48) float32 heatmaps whose DARK steps are ill-conditioned
+    (a noisy slope, some with a broad bump: refined maxima land up to ~1e4
+    input pixels away, where float32 arithmetic loses 1e-3 px), with
+    (M, 2) float32 box centres and scales in image pixels."""
+    rng = np.random.default_rng(seed)
+    m, k, h, w = 24, 17, 64, 48
+    yy, xx = np.mgrid[:h, :w].astype(np.float64)
+    slope = rng.normal(0, 0.02, (m, k, 2, 1, 1))
+    maps = (0.3 + slope[:, :, 0] * (xx - w / 2) + slope[:, :, 1] *
+            (yy - h / 2) + rng.normal(0, 1, (m, k, h, w)) *
+            rng.choice([1e-3, 1e-2, 5e-2], (m, k, 1, 1)))
+    bump = rng.uniform([0, 0, 2, 2, 0], [w, h, 30, 30, 0.5], (m, k, 5))
+    bump = bump[..., None, None]
+    maps += (rng.uniform(size=(m, k, 1, 1)) < 0.3) * bump[:, :, 4] * np.exp(
+        -(xx - bump[:, :, 0])**2 / (2 * bump[:, :, 2]**2) -
+        (yy - bump[:, :, 1])**2 / (2 * bump[:, :, 3]**2))
+    maps *= rng.uniform(1e-3, 1, (m, k, 1, 1))
+    centers = rng.uniform(200, 800, (m, 2)).astype(np.float32)
+    scales = rng.uniform(100, 500, (m, 2)).astype(np.float32)
+    return maps.astype(np.float32), centers, scales
+
+
+def compare_decoding(report: Report, ref_python: str, work_dir: str,
+                     seed: int):
+    """Heatmap decoding and the crop-to-image mapping on far-off maxima: the
+    float precision of both steps decides their sub-pixel digits."""
+    from rtmpose.models.pose_estimators import input_to_image_coords
+    from rtmpose.registry import KEYPOINT_CODECS
+    maps, centers, scales = decode_heatmaps_cases(seed)
+    inp = osp.join(work_dir, 'decode_in.npz')
+    np.savez(inp, heatmaps=maps, centers=centers, scales=scales)
+    out = osp.join(work_dir, 'decode_ref.npz')
+    codecs = {name: cfg for name, cfg in TARGET_CODECS.items()
+              if name in ('msra', 'msra-unbiased', 'udp')}
+    run_reference(ref_python, dict(tasks=[dict(
+        type='decode', input=inp, output=out, codecs=codecs)]), work_dir,
+        'decode')
+    ref = np.load(out)
+    for name, codec_cfg in codecs.items():
+        codec = KEYPOINT_CODECS.build(dict(codec_cfg))
+        mine = np.concatenate([input_to_image_coords(
+            codec.decode(maps[i])[0], dict(
+                input_center=centers[i], input_scale=scales[i],
+                input_size=codec_cfg['input_size'],
+                input_udp=codec_cfg['type'] == 'UDPHeatmap'))
+            for i in range(len(maps))])
+        report.add(f'decode {name}: far-off maxima to image (px)',
+                   max_abs(mine, ref[name]), TOL['keypoints'],
+                   f'up to {np.abs(ref[name]).max():.3g} px from the origin')
+
+
 def compare_model(report: Report, name: str, args, data: dict, ref_dir: str,
                   trained: tuple = None):
     """All per-model stages. ``trained``: (our config, checkpoint, base
@@ -619,6 +674,8 @@ def main(argv=None) -> int:
     if 'targets' in args.stages:
         compare_targets(report, args.reference_python, args.work_dir,
                         args.seed)
+        compare_decoding(report, args.reference_python, args.work_dir,
+                         args.seed)
     if 'models' in args.stages:
         data = make_data(args.work_dir, args.num_synthetic, args.seed)
         ref_dir = reference_config_dir(args.reference_python)

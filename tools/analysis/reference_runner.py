@@ -8,6 +8,10 @@ its ``output`` file. Task types:
 - ``targets``: ``input`` npz with ``keypoints`` (M, K, 2) input pixels and
   ``visible`` (M, K); ``codecs`` {name: codec cfg}. Each instance is encoded
   alone (MSRA/UDP take one at a time); writes ``{name}/{field}`` (M, ...).
+- ``decode``: ``input`` npz with ``heatmaps`` (M, K, H, W), ``centers`` and
+  ``scales`` (M, 2) image pixels; ``codecs`` {name: heatmap codec cfg}.
+  Writes {name}: (M, K, 2) image pixels, through the codec's ``decode`` and
+  ``TopdownPoseEstimator.add_pred_to_datasample``.
 - ``model``: ``config`` (a reference config file), ``checkpoint``,
   ``datasets`` {name: dict(ann_file, img_prefix, bbox_file, max_instances)},
   optional ``crops`` npz (``crops`` (B, 3, H, W) uint8 BGR: the head outputs
@@ -19,6 +23,7 @@ its ``output`` file. Task types:
 import json
 import sys
 import warnings
+from types import SimpleNamespace
 
 import numpy as np
 import torch
@@ -45,6 +50,39 @@ def run_targets(task: dict) -> None:
         for key in encoded[0]:
             out[f'{name}/{key}'] = np.stack([np.asarray(e[key])
                                              for e in encoded])
+    np.savez(task['output'], **out)
+
+
+def run_decode(task: dict) -> None:
+    """Each codec decodes ``heatmaps`` (M, K, H, W) per instance; the
+    estimator's own ``add_pred_to_datasample`` maps them to image pixels
+    with the (M, 2) ``centers`` / ``scales``."""
+    from mmengine.structures import InstanceData
+    from mmpose.models.pose_estimators import TopdownPoseEstimator
+    from mmpose.registry import KEYPOINT_CODECS
+    from mmpose.structures import PoseDataSample
+    data = np.load(task['input'])
+    owner = SimpleNamespace(test_cfg={})
+    out = {}
+    for name, cfg in task['codecs'].items():
+        codec = KEYPOINT_CODECS.build(cfg)
+        preds, samples = [], []
+        for maps, center, scale in zip(data['heatmaps'], data['centers'],
+                                       data['scales']):
+            keypoints, scores = codec.decode(maps.copy())
+            preds.append(InstanceData(keypoints=keypoints,
+                                      keypoint_scores=scores))
+            sample = PoseDataSample(metainfo=dict(
+                input_center=center, input_scale=scale,
+                input_size=tuple(cfg['input_size'])))
+            sample.gt_instances = InstanceData(
+                bboxes=np.zeros((1, 4), np.float32),
+                bbox_scores=np.ones(1, np.float32))
+            samples.append(sample)
+        samples = TopdownPoseEstimator.add_pred_to_datasample(
+            owner, preds, None, samples)
+        out[name] = np.concatenate(
+            [s.pred_instances.keypoints for s in samples])
     np.savez(task['output'], **out)
 
 
@@ -191,7 +229,7 @@ def main(job_file: str) -> None:
     register_all_modules()
     with open(job_file) as f:
         job = json.load(f)
-    runners = dict(targets=run_targets, model=run_model)
+    runners = dict(targets=run_targets, decode=run_decode, model=run_model)
     for task in job['tasks']:
         runners[task['type']](task)
 
