@@ -245,7 +245,13 @@ def resolve(spec: str, checkpoint: Optional[str] = None
     """``(config, checkpoint, sha256)`` for a model name or a config path.
 
     A name gives its config and published weights (``checkpoint`` replaces
-    them, e.g. a local copy); a path comes back as given, with no hash."""
+    them, e.g. a local copy); a path comes back as given, with no hash. A
+    solution name is refused: it stands for two models."""
+    if spec in SOLUTIONS:
+        raise ValueError(
+            f'{spec!r} is a solution ({SOLUTIONS[spec].detector} + '
+            f'{SOLUTIONS[spec].pose}): use it with PoseInferencer({spec!r}) '
+            f'or `rtmpose predict {spec}`, or name one of its models')
     if spec not in MODELS:
         return spec, checkpoint, None
     model = MODELS[spec]

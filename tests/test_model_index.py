@@ -124,6 +124,9 @@ def test_resolve_names_and_paths():
     assert model_index.resolve('my_config.py', 'x.pth') == (
         'my_config.py', 'x.pth', None)
     assert hub.expected_sha256(info.weights) == info.sha256
+    with pytest.raises(ValueError, match=r"'body' is a solution \(rtmdet-"
+                       r'nano \+ rtmpose-m\): use it with PoseInferencer'):
+        model_index.resolve('body')
 
 
 def test_a_local_index_file_changes_and_adds_entries(tmp_path):
