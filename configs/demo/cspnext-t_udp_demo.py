@@ -6,23 +6,15 @@ _base_ = ['./rtmpose-t_demo.py']
 
 max_epochs = 5
 stage2_num_epochs = 1
-base_lr = 2e-3
 train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
+# the demo's warm-up, then its cosine over the second half of 5 epochs
 param_scheduler = [
+    _base_.param_scheduler[0],
     dict(
-        type='LinearLR',
-        start_factor=1.0e-3,
-        by_epoch=False,
-        begin=0,
-        end=200),
-    dict(
-        type='CosineAnnealingLR',
-        eta_min=base_lr * 0.05,
+        _base_.param_scheduler[1],
         begin=max_epochs // 2,
         end=max_epochs,
-        T_max=max_epochs - max_epochs // 2,
-        by_epoch=True,
-        convert_to_iter_based=True),
+        T_max=max_epochs - max_epochs // 2),
 ]
 
 # stride-4 heatmaps of the demo's 96x128 input
