@@ -2,7 +2,8 @@
 # Usage: tools/slurm_train.sh PARTITION JOB_NAME CONFIG WORK_DIR [GPUS] [train.py options]
 # One task per GPU through srun; GPUS (default 8) may span nodes of
 # GPUS_PER_NODE (default min(GPUS, 8)). Environment: CPUS_PER_TASK (default
-# 5), SRUN_ARGS (extra srun options), MASTER_PORT (default 29500).
+# 5), SRUN_ARGS (extra srun options), MASTER_PORT (default 29500), PYTHON
+# (default: python on PATH).
 # A Slurm time limit or preemption sends SIGTERM: the InterruptCheckpointHook
 # of default_runtime.py saves iter_N.pth, and the same command with
 # --resume continues from it.
@@ -35,5 +36,5 @@ srun -p "$PARTITION" \
     --cpus-per-task="$CPUS_PER_TASK" \
     --kill-on-bad-exit=1 \
     $SRUN_ARGS \
-    python -u "$(dirname "$0")/train.py" "$CONFIG" \
+    "${PYTHON:-python}" -u "$(dirname "$0")/train.py" "$CONFIG" \
     --work-dir="$WORK_DIR" --launcher=slurm "$@"

@@ -24,7 +24,8 @@ def parse_cli(parser: argparse.ArgumentParser,
               argv: Optional[List[str]] = None) -> argparse.Namespace:
     """Add the options every tool shares (``--cfg-options``, ``--launcher``,
     ``--local-rank``, ``--threads``, ``-v``) and parse ``argv`` (default:
-    the command line)."""
+    the command line). A process started by torchrun (``WORLD_SIZE`` > 1)
+    without ``--launcher pytorch`` is refused."""
     parser.add_argument(
         '--threads',
         type=int,
@@ -51,6 +52,12 @@ def parse_cli(parser: argparse.ArgumentParser,
         help='job launcher')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args(argv)
+    world_size = int(os.environ.get('WORLD_SIZE', '1'))
+    if args.launcher == 'none' and world_size > 1:
+        # each process would run alone, all into the same work dir
+        parser.error(f'started as one of {world_size} processes (WORLD_SIZE, '
+                     'e.g. by torchrun) without --launcher pytorch: add it '
+                     '(tools/dist_train.sh does), or run one process')
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     return args
 

@@ -1,6 +1,7 @@
 """mmengine ``Runner`` with safe, strict and atomic checkpoint handling."""
 import datetime
 import glob
+import inspect
 import logging
 import os.path as osp
 from typing import Callable, Optional, Union
@@ -13,6 +14,7 @@ from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
 from mmengine.runner import BaseLoop, EpochBasedTrainLoop, Runner
 from torch import nn
+from torch.nn.parallel import DistributedDataParallel
 
 from rtmpose.checkpoint import load_checkpoint, load_weights
 from rtmpose.registry import LOOPS, MODEL_WRAPPERS, RUNNERS
@@ -101,13 +103,14 @@ class PoseRunner(Runner):
             # sets RANK, WORLD_SIZE, MASTER_ADDR and MASTER_PORT).
             dist_cfg = dict(env_cfg.get('dist_cfg', {}))
             dist_cfg.pop('init_backend', None)
-            if dist_cfg.pop('backend', 'gloo') != 'gloo':
-                print_log('no CUDA: using the gloo backend', logger='current',
-                          level=logging.WARNING)
+            backend = dist_cfg.pop('backend', 'gloo')
             if dist_cfg.get('timeout') is not None:  # seconds, as mmengine
                 dist_cfg['timeout'] = datetime.timedelta(
                     seconds=dist_cfg['timeout'])
             torch_dist.init_process_group(backend='gloo', **dist_cfg)
+            if backend != 'gloo' and torch_dist.get_rank() == 0:
+                print_log(f'no CUDA: using the gloo backend, not {backend}',
+                          logger='current', level=logging.WARNING)
         super().setup_env(env_cfg)
 
     @staticmethod
@@ -196,13 +199,19 @@ class PoseRunner(Runner):
                                       to_torch_sync_bn(model))
         model = to_cpu_sync_bn(model.to('cpu'),
                                all_bn=self.cfg.get('sync_bn') is not None)
-        # DDP of a CPU module takes no device_ids (mmengine passes them)
+        # DDP of a CPU module takes no device_ids (mmengine passes them);
+        # buffers are not synchronised every forward (torch >= 2.13 renamed
+        # broadcast_buffers, and warns about the old name)
+        sync_key = 'forward_sync_buffers' if 'forward_sync_buffers' in \
+            inspect.signature(DistributedDataParallel).parameters \
+            else 'broadcast_buffers'
         wrapper = dict(
-            model_wrapper_cfg or dict(
-                type='MMDistributedDataParallel',
-                broadcast_buffers=False,
-                find_unused_parameters=self.cfg.get(
-                    'find_unused_parameters', False)),
+            model_wrapper_cfg or {
+                'type': 'MMDistributedDataParallel',
+                sync_key: False,
+                'find_unused_parameters': self.cfg.get(
+                    'find_unused_parameters', False)
+            },
             device_ids=None)
         return MODEL_WRAPPERS.build(wrapper, default_args=dict(module=model))
 

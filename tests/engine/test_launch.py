@@ -1,7 +1,8 @@
 import pytest
 from mmengine.config import Config
 
-from rtmpose.engine.launch import merge_cfg_options, prepare_cfg
+from rtmpose.engine.launch import (merge_cfg_options, parse_cli, prepare_cfg,
+                                   train_parser)
 
 
 def _cfg():
@@ -48,6 +49,15 @@ def test_prepare_cfg_work_dir_resume_and_scale_lr():
     assert cfg.auto_scale_lr.enable is True
     cfg = prepare_cfg(_cfg(), 'a.py', work_dir='/tmp/w', resume='/tmp/c.pth')
     assert (cfg.work_dir, cfg.load_from) == ('/tmp/w', '/tmp/c.pth')
+
+
+def test_torchrun_without_launcher_is_refused(monkeypatch, capsys):
+    monkeypatch.setenv('WORLD_SIZE', '2')
+    with pytest.raises(SystemExit):
+        parse_cli(train_parser(), ['a.py'])
+    assert 'without --launcher pytorch' in capsys.readouterr().err
+    args = parse_cli(train_parser(), ['a.py', '--launcher', 'pytorch'])
+    assert args.launcher == 'pytorch'
 
 
 def test_amp_without_cuda_is_explained():
