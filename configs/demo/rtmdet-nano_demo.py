@@ -8,6 +8,7 @@ _base_ = [
 ]
 
 input_size = (256, 192)
+model = dict(backbone=dict(init_cfg=None))  # from scratch, offline
 
 # runtime: a short flat-then-cosine schedule with a fast warm-up
 max_epochs = 20

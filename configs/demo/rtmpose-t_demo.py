@@ -37,7 +37,7 @@ codec = dict(
     use_dark=False)
 
 model = dict(
-    backbone=dict(norm_cfg=dict(type='BN')),
+    backbone=dict(norm_cfg=dict(type='BN'), init_cfg=None),
     head=dict(
         decoder=codec))
 

@@ -13,7 +13,9 @@ Checked:
   a reversed pair is reported as a (w, h) order mistake; likewise every
   ``simcc_split_ratio``;
 - per built dataset: metainfo ``num_keypoints`` = ``model.head.out_channels``
-  = keypoints of the first sample; ``sigmas`` and keypoint weights have one
+  (for the val / test data: the number of
+  ``model.test_cfg.output_keypoint_indices`` when set) = keypoints of the
+  first sample; ``sigmas`` and keypoint weights have one
   value per keypoint; ``flip_indices`` has K entries in [0, K) and is its
   own inverse;
 - with the built model: the pipelines' transforms that declare
@@ -63,8 +65,14 @@ def find_setup_problems(cfg: Mapping,
     problems += _agreement_problems(cfg, 'simcc_split_ratio', _number)
     head = _get(cfg, 'model.head')
     num_kpts = head.get('out_channels') if isinstance(head, Mapping) else None
+    output = _get(cfg, 'model.test_cfg.output_keypoint_indices')
     for where, dataset in (datasets or {}).items():
-        problems += _dataset_problems(where, dataset, num_kpts)
+        if output is not None and not where.startswith('train'):
+            problems += _dataset_problems(
+                where, dataset, len(output),
+                'len(model.test_cfg.output_keypoint_indices)')
+        else:
+            problems += _dataset_problems(where, dataset, num_kpts)
     spec = _input_spec(model)
     if spec is not None:
         # one report per fact: a size named above is not named again
@@ -289,8 +297,9 @@ def _agreement_problems(cfg: Mapping, key: str, parse) -> List[str]:
     return problems
 
 
-def _dataset_problems(where: str, dataset,
-                      head_kpts: Optional[int]) -> List[str]:
+def _dataset_problems(where: str, dataset, head_kpts: Optional[int],
+                      head_key: str = 'model.head.out_channels'
+                      ) -> List[str]:
     meta = getattr(dataset, 'metainfo', None) or {}
     name = f'{where} ({type(dataset).__name__}) metainfo'
     num_kpts = meta.get('num_keypoints')
@@ -298,7 +307,7 @@ def _dataset_problems(where: str, dataset,
         return []
     problems = []
     if head_kpts is not None and head_kpts != num_kpts:
-        problems.append(f'model.head.out_channels={head_kpts} but {name} '
+        problems.append(f'{head_key}={head_kpts} but {name} '
                         f'num_keypoints={num_kpts}')
     for key in ('sigmas', 'dataset_keypoint_weights'):
         values = meta.get(key)

@@ -179,7 +179,8 @@ def test_template_config_trains_from_metainfo_alone(tmp_path):
     cfg.val_evaluator.ann_file = str(tmp_path / 'data/annotations/val.json')
     cfg.model.head.out_channels = 5
     # the template's data path on a model of RTMPose-t's size: cheaper steps
-    cfg.model.backbone.update(deepen_factor=0.167, widen_factor=0.375)
+    cfg.model.backbone.update(deepen_factor=0.167, widen_factor=0.375,
+                              init_cfg=None)  # offline: random init
     cfg.model.head.in_channels = 384
     cfg.train_cfg.update(max_epochs=2, val_interval=2)
     cfg.param_scheduler = []

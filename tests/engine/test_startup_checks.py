@@ -159,6 +159,21 @@ def test_data_disagreement_is_named(m_cfg, case):
         m_cfg, {'train_dataloader.dataset': _Dataset()}) == []
 
 
+def test_output_keypoint_indices_set_the_evaluated_keypoints(m_cfg):
+    """A 19-keypoint model evaluated on 17 (the CSPNeXt pre-training)."""
+    cfg = _break(m_cfg, lambda c: (
+        c['model']['head'].update(out_channels=19),
+        c['model']['test_cfg'].update(
+            output_keypoint_indices=list(range(17)))))
+    datasets = {'train_dataloader.dataset': _Dataset(19, 19),
+                'val_dataloader.dataset': _Dataset()}
+    assert find_setup_problems(cfg, datasets) == []
+    datasets['test_dataloader.dataset'] = _Dataset(14, 14)
+    assert find_setup_problems(cfg, datasets) == [
+        'len(model.test_cfg.output_keypoint_indices)=17 but '
+        'test_dataloader.dataset (_Dataset) metainfo num_keypoints=14']
+
+
 def test_runner_stops_before_training(tmp_path):
     """Through PoseRunner: the real (synthetic) COCO dataset and a head
     with 14 outputs."""

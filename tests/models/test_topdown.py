@@ -117,6 +117,23 @@ def test_predict_maps_to_image_pixels_and_copies_boxes():
                                   np.float32([0.9]))
 
 
+def test_output_keypoint_indices_select_and_order_keypoints():
+    model = build_model().eval()
+    model.test_cfg['output_keypoint_indices'] = [3, 0]
+    fixed = np.arange(K * 2, dtype=np.float32).reshape(1, K, 2)
+    model.head.predict = lambda feats, data_samples, test_cfg: [
+        InstanceData(keypoints=fixed.copy(),
+                     keypoint_scores=np.arange(K, dtype=np.float32)[None])
+    ]
+    with torch.no_grad():
+        out = model(torch.randn(1, 3, SIZE, SIZE),
+                    [sample(center=(SIZE / 2, SIZE / 2),
+                            scale=(SIZE, SIZE))], mode='predict')
+    pred = out[0].pred_instances
+    np.testing.assert_allclose(pred.keypoints, [[[6., 7.], [0., 1.]]])
+    np.testing.assert_array_equal(pred.keypoint_scores, [[3., 0.]])
+
+
 @pytest.mark.parametrize('shift_flip, mirror_width',
                          [(True, SIZE - 1), (False, SIZE - 1 / 2)])
 def test_flip_test_is_mirror_consistent(shift_flip, mirror_width):

@@ -31,8 +31,10 @@ param_scheduler = [
 ]
 codec = dict(type='SimCCLabel', input_size=(64, 64), sigma=(2.8, 2.8),
              simcc_split_ratio=2.0, normalize=False, use_dark=False)
-# the backbone keeps the base's SyncBN: synchronised over gloo
-model = dict(head=dict(input_size=codec['input_size'],
+# the backbone keeps the base's SyncBN: synchronised over gloo; random init
+# (offline)
+model = dict(backbone=dict(init_cfg=None),
+             head=dict(input_size=codec['input_size'],
                        in_featuremap_size=(2, 2), decoder=codec))
 train_pipeline = [
     dict(type='LoadImage'), dict(type='GetBBoxCenterScale'),

@@ -1,7 +1,10 @@
 # RTMDet (the L size of the reference: deepen 1, widen 1); the person and
-# smaller configs override the sizes. BN with torch's defaults (the
-# reference configs name SyncBN, which has the same eps and momentum).
-norm_cfg = dict(type='BN')
+# smaller configs override the sizes. SyncBN (torch's default eps and
+# momentum) as the reference: one set of batch statistics over all GPUs;
+# a single process, or CPU processes, train with plain BN.
+_base_ = ['./pretrained.py']
+
+norm_cfg = dict(type='SyncBN')
 model = dict(
     type='RTMDet',
     data_preprocessor=dict(

@@ -1,6 +1,10 @@
 # RTMPose-m: CSPNeXt-m backbone and the RTMCC head for the 17 COCO keypoints.
 # The head's SimCC bins and decoder follow the codec (its input size and
 # map size are derived); the config that picks an input sets the codec.
+# The backbone starts from CSPNeXt-m pre-trained with UDP heatmaps on
+# AIC + COCO (the other sizes name their own file of ./pretrained.py).
+_base_ = ['./pretrained.py']
+
 model = dict(
     type='TopdownPoseEstimator',
     data_preprocessor=dict(
@@ -17,7 +21,11 @@ model = dict(
         out_indices=(4, ),
         channel_attention=True,
         norm_cfg=dict(type='SyncBN'),
-        act_cfg=dict(type='SiLU')),
+        act_cfg=dict(type='SiLU'),
+        init_cfg=dict(
+            type='Pretrained',
+            prefix='backbone.',
+            checkpoint=_base_.cspnext_m_udp_aic_coco)),
     head=dict(
         type='RTMCCHead',
         in_channels=768,

@@ -1,6 +1,7 @@
 # RTMDet-m person detector at 640x640 (the reference's
 # rtmdet_m_640-8xb32_coco-person; its published weights,
-# rtmdet_m_8xb32-100e_coco-obj365-person-235e8209.pth, load strictly).
+# rtmdet_m_8xb32-100e_coco-obj365-person-235e8209.pth, load strictly). The
+# backbone starts from CSPNeXt-m trained on ImageNet (RSB recipe).
 _base_ = [
     '../../_base_/schedules/rtmdet_300e.py',
     '../../_base_/data/coco_person_detection.py',
@@ -10,7 +11,13 @@ _base_ = [
 input_size = (640, 640)
 
 model = dict(
-    backbone=dict(deepen_factor=0.67, widen_factor=0.75),
+    backbone=dict(
+        deepen_factor=0.67,
+        widen_factor=0.75,
+        init_cfg=dict(
+            type='Pretrained',
+            prefix='backbone.',
+            checkpoint=_base_.cspnext_m_rsb_in1k)),
     neck=dict(in_channels=[192, 384, 768], out_channels=192, num_csp_blocks=2),
     bbox_head=dict(in_channels=192, feat_channels=192, num_classes=1),
     # person-pipeline post-processing
@@ -61,6 +68,11 @@ train_pipeline_stage2 = [
 
 # the test pipeline is the data's (_base_/data/coco_person_detection.py)
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+
+# COCOeval maxDets (100, 1, 10) as the reference's RTMDet evaluator: mAP at
+# 100 detections per image, mAP_50 / mAP_75 and the size splits at 10
+val_evaluator = dict(proposal_nums=(100, 1, 10))
+test_evaluator = val_evaluator
 
 custom_hooks = [
     dict(

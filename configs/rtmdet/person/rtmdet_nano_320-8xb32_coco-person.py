@@ -1,12 +1,17 @@
 # RTMDet-nano person detector at 320x320, the RTMPose pipeline's detector
 # (the reference's rtmdet_nano_320-8xb32_coco-person; its published weights,
 # rtmdet_nano_8xb32-100e_coco-obj365-person-05d8511e.pth, load strictly).
+# Trained from scratch (no pre-trained backbone of this size).
 _base_ = ['./rtmdet_m_640-8xb32_coco-person.py']
 
 input_size = (320, 320)
 
 model = dict(
-    backbone=dict(deepen_factor=0.33, widen_factor=0.25, use_depthwise=True),
+    backbone=dict(
+        deepen_factor=0.33,
+        widen_factor=0.25,
+        use_depthwise=True,
+        init_cfg=None),
     neck=dict(
         in_channels=[64, 128, 256],
         out_channels=64,

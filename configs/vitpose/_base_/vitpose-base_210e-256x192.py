@@ -1,7 +1,9 @@
 # The ViTPose-B recipe of the ViTPose paper (classic decoder, 256x192), all
 # but the data: a config adds a data axis (configs/_base_/data/) and feeds
 # its loaders (batch 8x64, 4 workers) this recipe's pipelines.
-_base_ = ['../../_base_/default_runtime.py']
+_base_ = [
+    '../../_base_/default_runtime.py', '../../_base_/models/pretrained.py'
+]
 
 # runtime
 max_epochs = 210
@@ -14,8 +16,6 @@ embed_dims = 768
 num_layers = 12
 drop_path_rate = 0.3
 layer_decay_rate = 0.75
-pretrained = ('https://download.openmmlab.com/mmpose/v1/pretrained_models/'
-              'mae_pretrain_vit_base.pth')
 
 # optimizer: AdamW with layer-wise lr decay; no weight decay on norms,
 # biases and the position embedding; gradient clipping
@@ -72,7 +72,7 @@ model = dict(
         out_type='featmap',
         # MAE weights: converted on load (class token dropped, position
         # embedding resized to the 16x12 patch grid)
-        init_cfg=dict(type='Pretrained', checkpoint=pretrained)),
+        init_cfg=dict(type='Pretrained', checkpoint=_base_.mae_vit_base)),
     head=dict(
         type='HeatmapHead',
         in_channels=embed_dims,
@@ -108,3 +108,6 @@ val_pipeline = [
 # keep the best checkpoint by COCO AP (configs on other data name their metric)
 default_hooks = dict(
     checkpoint=dict(save_best='coco/AP', rule='greater', max_keep_ckpts=1))
+# multi-process training: every process ends each epoch with the same
+# BatchNorm statistics (the head's), averaged over the processes
+custom_hooks = [dict(type='SyncBuffersHook')]

@@ -6,8 +6,6 @@ embed_dims = 1280
 num_layers = 32
 drop_path_rate = 0.55
 layer_decay_rate = 0.85
-pretrained = ('https://download.openmmlab.com/mmpose/v1/pretrained_models/'
-              'mae_pretrain_vit_huge.pth')
 
 optim_wrapper = dict(
     paramwise_cfg=dict(
@@ -17,5 +15,5 @@ model = dict(
     backbone=dict(
         arch=arch,
         drop_path_rate=drop_path_rate,
-        init_cfg=dict(checkpoint=pretrained)),
+        init_cfg=dict(checkpoint=_base_.mae_vit_huge)),
     head=dict(in_channels=embed_dims))

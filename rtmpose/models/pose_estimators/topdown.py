@@ -45,6 +45,9 @@ class TopdownPoseEstimator(BaseModel):
 
     ``test_cfg=dict(flip_test=True)`` also runs the horizontally flipped
     crops; the head undoes the flip and averages.
+    ``test_cfg=dict(output_keypoint_indices=[...])`` keeps only those
+    keypoints of the predictions, in that order (a model trained on more
+    keypoints than it is evaluated on, e.g. COCO's 17 of 19).
 
     The head's ``derived_args`` (see ``BaseHead``) that its config leaves
     out are filled in at build time: ``input_size`` from its codec,
@@ -176,6 +179,14 @@ class TopdownPoseEstimator(BaseModel):
         preds = self.head.predict(
             self.extract_test_feat(inputs), data_samples,
             test_cfg=self.test_cfg)
+        indices = self.test_cfg.get('output_keypoint_indices')
+        if indices is not None:
+            for pred in preds:
+                for key in ('keypoints', 'keypoint_scores',
+                            'keypoints_visible'):
+                    if key in pred:
+                        pred.set_field(
+                            np.asarray(pred.get(key))[:, list(indices)], key)
         return self.add_pred_to_datasample(preds, data_samples)
 
     def extract_test_feat(self, inputs: Tensor):
