@@ -313,6 +313,12 @@ def normalise(value, side: str, scope: str):
 
 def _normalise_model(model: dict, side: str) -> None:
     head = model.get('head')
+    if side == 'ours' and isinstance(head, dict) and \
+            head.get('type') == 'RTMCCHead' and 'decoder' in head:
+        # ours derives these at build time: the codec's input size, and the
+        # last feature map of the stride-32 CSPNeXt at it
+        size = head.setdefault('input_size', head['decoder']['input_size'])
+        head.setdefault('in_featuremap_size', [s // 32 for s in size])
     if isinstance(head, dict) and head.get('type') == 'HeatmapHead':
         head, neck = _heatmap_head(head, model.get('neck'), side)
         model['head'] = head
