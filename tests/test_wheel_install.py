@@ -113,12 +113,13 @@ def wheel_venv(tmp_path_factory):
     return env_dir
 
 
-def _run(env_dir, command, cwd) -> str:
+def _run(env_dir, command, cwd, **env_vars) -> str:
     """``command`` (a program of the venv first) in ``cwd``, with no path
     into the checkout; its console output."""
     env = {k: v for k, v in os.environ.items()
-           if k not in ('PYTHONPATH', 'VIRTUAL_ENV')}
-    env.update(OMP_NUM_THREADS='1', PATH=f'{env_dir / "bin"}:{env["PATH"]}')
+           if k not in ('PYTHONPATH', 'VIRTUAL_ENV', 'RTMPOSE_MODEL_INDEX')}
+    env.update(OMP_NUM_THREADS='1', PATH=f'{env_dir / "bin"}:{env["PATH"]}',
+               **env_vars)
     proc = subprocess.run([str(env_dir / 'bin' / command[0]), *command[1:]],
                           cwd=cwd, env=env, capture_output=True, text=True,
                           timeout=600)
@@ -127,8 +128,8 @@ def _run(env_dir, command, cwd) -> str:
     return out
 
 
-def _rtmpose(env_dir, args, cwd) -> str:
-    return _run(env_dir, ['rtmpose', *args], cwd)
+def _rtmpose(env_dir, args, cwd, **env_vars) -> str:
+    return _run(env_dir, ['rtmpose', *args], cwd, **env_vars)
 
 
 def test_every_command_runs_from_the_wheel(wheel_venv, tmp_path):
@@ -139,10 +140,6 @@ def test_every_command_runs_from_the_wheel(wheel_venv, tmp_path):
                  run)
     assert where.startswith(str(wheel_venv)), where
 
-    usage = _rtmpose(wheel_venv, ['--help'], run)
-    if 'rtmpose models' in usage:
-        assert 'rtmpose-m' in _rtmpose(wheel_venv, ['models'], run)
-
     # one epoch of the demo on 8 generated images: data, training, COCO AP
     log = _rtmpose(wheel_venv, [
         'demo', '--max-epochs', '1', '--images', '8', '--threads', '1',
@@ -150,25 +147,37 @@ def test_every_command_runs_from_the_wheel(wheel_venv, tmp_path):
     ], run)
     assert 'epoch 1/1' in log and 'coco/AP' in log, log[-2000:]
     assert (run / 'data/demo_synthetic/images/train').is_dir()
-    checkpoint = 'work/epoch_1.pth'
-    assert (run / checkpoint).is_file()
+    checkpoint = run / 'work/epoch_1.pth'
+    assert checkpoint.is_file()
+
+    # the trained checkpoint as a published model (a local tiny one)
+    index = tmp_path / 'index.json'
+    index.write_text(json.dumps({'demo-t': dict(
+        task='body', config=DEMO, weights=checkpoint.as_uri(), sha256=None,
+        input_size=[96, 128], dataset='synthetic', ap=0.0, params_m=3.2)}))
+    named = dict(RTMPOSE_MODEL_INDEX=str(index),
+                 TORCH_HOME=str(tmp_path / 'torch'))
+    listed = _rtmpose(wheel_venv, ['models'], run, **named)
+    assert 'rtmpose-m' in listed and 'demo-t' in listed, listed
 
     metrics = _rtmpose(wheel_venv, [
-        'test', DEMO, checkpoint, '--threads', '1', '--work-dir', 'test',
+        'test', 'demo-t', '--threads', '1', '--work-dir', 'test',
         '--cfg-options', *SMALL_DATA, 'test_dataloader.num_workers=0',
         'test_dataloader.persistent_workers=False'
-    ], run)
+    ], run, **named)
     assert 'coco/AP' in metrics, metrics[-2000:]
 
     _rtmpose(wheel_venv, ['predict', '--make-sample', 'sample'], run)
     _rtmpose(wheel_venv, [
-        'predict', DEMO, checkpoint, '--input', 'sample/frame.jpg',
-        '--det-json', 'sample/detections.json', '--output', 'out/frame.jpg'
-    ], run)
+        'predict', 'demo-t', '--input', 'sample/frame.jpg', '--det-json',
+        'sample/detections.json', '--output', 'out/frame.jpg', '--save-coco'
+    ], run, **named)
     assert (run / 'out/frame.jpg').is_file()
     frames = json.loads((run / 'out/frame.json').read_text())['frames']
     assert len(frames) == 1 and len(frames[0]['instances']) == 2
+    assert len(json.loads((run / 'out/frame.keypoints.json').read_text())) \
+        == 2
 
-    _rtmpose(wheel_venv, ['export', DEMO, checkpoint, '--output', 'm.onnx'],
-             run)
+    _rtmpose(wheel_venv, ['export', DEMO, str(checkpoint), '--output',
+                          'm.onnx'], run)
     assert (run / 'm.onnx').stat().st_size > 100_000

@@ -7,8 +7,8 @@ Usage::
 
     rtmpose demo [--max-epochs N] [--images N] [train options]
 
-``--max-epochs 1 --images 64`` is a quick look (about a minute); the
-defaults (10 epochs, 1500 images) reach a usable AP in about an hour.
+``--max-epochs 1 --images 64`` runs every stage once, quickly (its AP means
+nothing); the defaults (10 epochs, 1500 images) are the README's demo run.
 """
 import argparse
 from typing import List, Optional
