@@ -1,5 +1,7 @@
 """``init_cfg=dict(type='Pretrained', ...)`` with safe, strict loading, and
-its weights fetched before training starts."""
+its weights made local before training starts."""
+import os
+import os.path as osp
 from typing import Iterator, List, Optional, Tuple
 
 from torch import nn
@@ -39,44 +41,48 @@ class PretrainedInit:
         return f'{self.__class__.__name__}: load from {self.checkpoint}'
 
 
-def pretrained_urls(cfg, key: str = 'model') -> Iterator[Tuple[str, str]]:
-    """``(config key of the init_cfg, URL)`` of every ``Pretrained``
-    init_cfg under ``cfg`` (a model config) whose checkpoint is a URL."""
+def pretrained_checkpoints(cfg, key: str = 'model'
+                           ) -> Iterator[Tuple[str, str]]:
+    """``(config key of the init_cfg, checkpoint)`` of every ``Pretrained``
+    init_cfg under ``cfg`` (a model config)."""
     if isinstance(cfg, (list, tuple)):
         for i, item in enumerate(cfg):
-            yield from pretrained_urls(item, f'{key}.{i}')
+            yield from pretrained_checkpoints(item, f'{key}.{i}')
         return
     if not isinstance(cfg, dict):
         return
-    if cfg.get('type') == 'Pretrained' and hub.is_url(
-            str(cfg.get('checkpoint', ''))):
-        yield key, cfg['checkpoint']
+    if cfg.get('type') == 'Pretrained' and cfg.get('checkpoint'):
+        yield key, str(cfg['checkpoint'])
     for name, value in cfg.items():
-        yield from pretrained_urls(value, f'{key}.{name}')
+        yield from pretrained_checkpoints(value, f'{key}.{name}')
 
 
 def fetch_pretrained(model_cfg) -> List[str]:
-    """Fetch every pretrained-weights URL of ``model_cfg`` now (once, into
-    the cache), so that a missing file stops training before the first
-    iteration with one error that says how to go on; returns the local
-    paths.
+    """Make every pretrained-weights file of ``model_cfg`` local now (a URL
+    fetched once into the cache; a path checked), so that a missing file
+    stops training before the first iteration with one error that says how
+    to go on; returns the local paths.
 
     Raises:
-        hub.WeightsUnavailableError: naming the URL, the cache path, and
-            the two ways out: a local file through ``--cfg-options
-            KEY.checkpoint=/path/file.pth``, or ``KEY=None`` to train
-            from scratch.
+        hub.WeightsUnavailableError: naming the URL (and the cache path) or
+            the missing file, and the two ways out: a local file through
+            ``--cfg-options KEY.checkpoint=/path/file.pth``, or
+            ``KEY=None`` to train from scratch.
     """
     paths = []
-    for key, url in pretrained_urls(model_cfg):
+    for key, checkpoint in pretrained_checkpoints(model_cfg):
         try:
-            paths.append(hub.fetch(url))
+            path = hub.local_path(checkpoint)
+            if not osp.isfile(path):
+                raise hub.WeightsUnavailableError(
+                    f'{path} does not exist (working directory '
+                    f'{os.getcwd()})')
         except hub.WeightsUnavailableError as err:
             raise hub.WeightsUnavailableError(
-                f'{key} needs pretrained weights, and {err}.\nOr go on '
-                f'without the cache: --cfg-options {key}.checkpoint='
-                f'/path/file.pth to load a local copy, or --cfg-options '
-                f'{key}=None to train from scratch (random '
-                'initialisation; lower accuracy than the published recipe)'
-            ) from err
+                f'{key} needs pretrained weights, and {err}.\nOr go on: '
+                f'--cfg-options {key}.checkpoint=/path/file.pth to load a '
+                f'local copy, or --cfg-options {key}=None to train from '
+                'scratch (random initialisation; lower accuracy than the '
+                'published recipe)') from err
+        paths.append(path)
     return paths

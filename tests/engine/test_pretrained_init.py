@@ -10,7 +10,7 @@ from toy_training import one_thread  # noqa: F401 (autouse fixture)
 from toy_training import build_runner, toy_cfg
 
 from rtmpose import checkpoint
-from rtmpose.engine.pretrained_init import fetch_pretrained, pretrained_urls
+from rtmpose.engine.pretrained_init import fetch_pretrained, pretrained_checkpoints
 from rtmpose.hub import WeightsUnavailableError
 from rtmpose.registry import MODELS
 
@@ -97,7 +97,7 @@ def test_offline_error_names_url_cache_and_both_ways_out(hub_dir):
     model = dict(type='TopdownPoseEstimator', backbone=dict(
         type='CSPNeXt', init_cfg=dict(type='Pretrained', prefix='backbone.',
                                       checkpoint=URL)))
-    assert list(pretrained_urls(model)) == [('model.backbone.init_cfg', URL)]
+    assert list(pretrained_checkpoints(model)) == [('model.backbone.init_cfg', URL)]
     with pytest.raises(WeightsUnavailableError) as err:
         fetch_pretrained(model)
     message = str(err.value)
@@ -120,3 +120,17 @@ def test_training_stops_before_the_first_iteration(tmp_path, hub_dir):
                        match=r'model\.init_cfg needs pretrained weights'):
         runner.train()
     assert runner.iter == 0
+
+
+def test_a_missing_local_file_stops_training_too(tmp_path):
+    runner = build_runner(toy_cfg(tmp_path, max_epochs=1))
+    missing = tmp_path / 'work_dirs' / 'pretrain' / 'epoch_5.pth'
+    runner.cfg.model['init_cfg'] = dict(type='Pretrained',
+                                        checkpoint=str(missing))
+    with pytest.raises(WeightsUnavailableError) as err:
+        runner.train()
+    assert runner.iter == 0
+    assert str(err.value).startswith(
+        f'model.init_cfg needs pretrained weights, and {missing} does not '
+        'exist')
+    assert '--cfg-options model.init_cfg=None' in str(err.value)
