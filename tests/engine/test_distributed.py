@@ -1,5 +1,5 @@
 """Two processes x batch 3 (gloo on CPU, spawned here) train, checkpoint,
-resume and validate as one process x batch 6 does.
+resume and validate as one process x batch 6 does (all on CPU, CUDA hidden).
 
 The case covered is the CPU one: ``norm_cfg=dict(type='SyncBN')`` builds
 rtmpose's :class:`SyncBatchNorm`, which all-reduces the batch statistics
@@ -155,14 +155,17 @@ class _MetricRecorder(Hook):
 
 
 def _worker(rank: int, port: int, tmp: str) -> None:
+    torch.set_num_threads(1)
+    runs = {}
+    if rank == 0:  # the reference: one process x batch 6
+        runs['one'] = _train(_cfg(osp.join(tmp, 'one'), 6))
     os.environ.update(RANK=str(rank), LOCAL_RANK=str(rank), WORLD_SIZE='2',
                       MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
-    torch.set_num_threads(1)
-    run = _train(_cfg(osp.join(tmp, 'two'), 3, 'pytorch'))
-    resumed = _train(_cfg(osp.join(tmp, 'resumed'), 3, 'pytorch',
-                          resume_from=osp.join(tmp, 'two', 'epoch_1.pth')))
-    torch.save(dict(run=run, resumed=resumed),
-               osp.join(tmp, f'rank{rank}.pt'))
+    runs['run'] = _train(_cfg(osp.join(tmp, 'two'), 3, 'pytorch'))
+    runs['resumed'] = _train(
+        _cfg(osp.join(tmp, 'resumed'), 3, 'pytorch',
+             resume_from=osp.join(tmp, 'two', 'epoch_1.pth')))
+    torch.save(runs, osp.join(tmp, f'rank{rank}.pt'))
 
 
 def _free_port() -> int:
@@ -173,20 +176,24 @@ def _free_port() -> int:
 
 @pytest.fixture(scope='module')
 def runs(tmp_path_factory):
-    """One process x batch 6 here; two processes x batch 3 (run, then a
-    second run resumed from the first one's epoch-1 checkpoint)."""
+    """Two spawned processes: rank 0 first trains one process x batch 6
+    alone; then both train x batch 3, and again resumed from the first
+    run's epoch-1 checkpoint. CUDA is hidden from them: the CPU case, also
+    on a GPU machine."""
     tmp = str(tmp_path_factory.mktemp('dist'))
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
+    visible = os.environ.get('CUDA_VISIBLE_DEVICES')
+    os.environ['CUDA_VISIBLE_DEVICES'] = ''  # inherited by the processes
     try:
-        one = _train(_cfg(osp.join(tmp, 'one'), 6))
+        mp.start_processes(_worker, args=(_free_port(), tmp), nprocs=2,
+                           start_method='spawn')
     finally:
-        torch.set_num_threads(threads)
-    mp.start_processes(_worker, args=(_free_port(), tmp), nprocs=2,
-                       start_method='spawn')
+        if visible is None:
+            del os.environ['CUDA_VISIBLE_DEVICES']
+        else:
+            os.environ['CUDA_VISIBLE_DEVICES'] = visible
     ranks = [torch.load(osp.join(tmp, f'rank{r}.pt'), weights_only=False)
              for r in range(2)]
-    return tmp, one, ranks
+    return tmp, ranks[0].pop('one'), ranks
 
 
 def test_same_batches_and_loss_curve(runs):

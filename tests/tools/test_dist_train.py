@@ -92,7 +92,8 @@ def test_two_process_gloo_training(tmp_path):
         f.write(TINY_CONFIG.format(root=ROOT, data_root=tmp_path / 'data'))
     work_dir = str(tmp_path / 'work')
     env = dict(os.environ, PORT=str(_free_port()), OMP_NUM_THREADS='1',
-               PYTHONPATH=ROOT, PYTHON=sys.executable)
+               PYTHONPATH=ROOT, PYTHON=sys.executable,
+               CUDA_VISIBLE_DEVICES='')  # the CPU (gloo) case
     proc = subprocess.run(
         ['bash', osp.join(ROOT, 'tools/dist_train.sh'), config, '2',
          '--work-dir', work_dir, '-v'],  # the whole log on the console
