@@ -23,11 +23,17 @@ def dataset_meta_from_config(cfg: Config) -> dict:
     pose datasets, the metainfo as is (e.g. ``classes``) for detection."""
     dataset_cfg = cfg.test_dataloader.dataset
     metainfo = dataset_cfg.get('metainfo')
+    dataset_cls = DATASETS.get(dataset_cfg.type)
+    if dataset_cls is None and metainfo is None:
+        raise KeyError(f'dataset type {dataset_cfg.type!r} of the test '
+                       'dataloader is not registered')
+    # a dataset that reads its keypoint set from the annotations
+    keypoint_set = getattr(dataset_cls, 'keypoint_set', None)
+    if keypoint_set is not None:
+        info, _ = keypoint_set(metainfo, dataset_cfg.get('ann_file', ''),
+                               dataset_cfg.get('data_root', ''))
+        return parse_pose_metainfo(info)
     if metainfo is None:
-        dataset_cls = DATASETS.get(dataset_cfg.type)
-        if dataset_cls is None:
-            raise KeyError(f'dataset type {dataset_cfg.type!r} of the test '
-                           'dataloader is not registered')
         metainfo = dataset_cls.METAINFO
     if 'from_file' not in metainfo and 'keypoint_info' not in metainfo:
         return dict(metainfo)

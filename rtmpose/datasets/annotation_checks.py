@@ -84,10 +84,12 @@ def report_annotations_without_image(coco, source: str) -> None:
     """Warn about annotations whose ``image_id`` is not among the images of
     ``source`` (they can never become samples)."""
     imgs = coco.imgs
-    orphans = [ann.get('id') for ann in coco.dataset['annotations']
+    orphans = [(ann.get('id'), ann.get('image_id'))
+               for ann in coco.dataset['annotations']
                if ann.get('image_id') not in imgs]
     if orphans:
-        shown = ', '.join(str(i) for i in orphans[:_SHOWN])
+        shown = ', '.join(f'{ann_id} (image_id {img_id})'
+                          for ann_id, img_id in orphans[:_SHOWN])
         more = len(orphans) - _SHOWN
         print_log(
             f'{source}: {len(orphans)} annotation(s) refer to an image_id '

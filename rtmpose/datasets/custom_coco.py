@@ -1,6 +1,6 @@
 """A user's own keypoint set in a COCO-format file."""
 import os.path as osp
-from typing import Optional
+from typing import Optional, Tuple
 
 from rtmpose.registry import DATASETS
 from .base_coco_style_dataset import BaseCocoStyleDataset
@@ -41,6 +41,17 @@ class CustomCocoDataset(BaseCocoStyleDataset):
                  metainfo: Optional[dict] = None,
                  data_root: str = '',
                  **kwargs):
+        info, self._metainfo_source = self.keypoint_set(
+            metainfo, ann_file, data_root)
+        super().__init__(
+            ann_file=ann_file, metainfo=info, data_root=data_root, **kwargs)
+
+    @staticmethod
+    def keypoint_set(metainfo: Optional[dict], ann_file: str = '',
+                     data_root: str = '') -> Tuple[dict, str]:
+        """The keypoint set ``metainfo`` describes (see the class doc; the
+        annotation file is read for ``from_coco_categories``) and where it
+        comes from (for messages)."""
         if not metainfo:
             raise KeypointSetError(
                 "CustomCocoDataset needs metainfo: dict(from_file='my_set."
@@ -50,11 +61,8 @@ class CustomCocoDataset(BaseCocoStyleDataset):
                 else osp.join(data_root, ann_file)
             info = dataset_info_from_coco_categories(
                 load_json(path, 'annotation file'), path, dict(metainfo))
-            self._metainfo_source = f'COCO categories of {path}'
-        else:
-            info, self._metainfo_source = load_keypoint_set(metainfo)
-        super().__init__(
-            ann_file=ann_file, metainfo=info, data_root=data_root, **kwargs)
+            return info, f'COCO categories of {path}'
+        return load_keypoint_set(metainfo)
 
     def _check_annotations(self, coco) -> None:
         check_annotations_agree(self._metainfo, coco, self.ann_file,

@@ -108,7 +108,8 @@ def test_annotations_of_absent_images_are_reported(tmp_path, warnings_seen):
     dataset = CocoDataset(ann_file=ann_file, metainfo=META)
     assert len(dataset) == 1
     assert any('2 annotation(s) refer to an image_id that is not in '
-               '"images"' in w and 'annotation id(s) 5, 6' in w
+               '"images"' in w and 'annotation id(s) 5 (image_id 99), '
+               '6 (image_id 98)' in w and 'kpts.json' in w
                for w in warnings_seen), warnings_seen
 
 
