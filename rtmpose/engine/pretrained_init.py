@@ -4,6 +4,7 @@ import os
 import os.path as osp
 from typing import Iterator, List, Optional, Tuple
 
+from mmengine.dist import barrier, get_dist_info
 from torch import nn
 
 from rtmpose import hub
@@ -61,7 +62,10 @@ def fetch_pretrained(model_cfg) -> List[str]:
     """Make every pretrained-weights file of ``model_cfg`` local now (a URL
     fetched once into the cache; a path checked), so that a missing file
     stops training before the first iteration with one error that says how
-    to go on; returns the local paths.
+    to go on; returns the local paths. Under distributed training rank 0
+    fetches first and the others then find the files in the cache (or,
+    when rank 0 failed or another node has its own cache, fetch them
+    themselves and fail alike: no rank is left waiting).
 
     Raises:
         hub.WeightsUnavailableError: naming the URL (and the cache path) or
@@ -69,6 +73,17 @@ def fetch_pretrained(model_cfg) -> List[str]:
             ``--cfg-options KEY.checkpoint=/path/file.pth``, or
             ``KEY=None`` to train from scratch.
     """
+    rank, world_size = get_dist_info()
+    if rank != 0:
+        barrier()
+    try:
+        return _local_pretrained(model_cfg)
+    finally:
+        if rank == 0 and world_size > 1:
+            barrier()
+
+
+def _local_pretrained(model_cfg) -> List[str]:
     paths = []
     for key, checkpoint in pretrained_checkpoints(model_cfg):
         try:

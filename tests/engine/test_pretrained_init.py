@@ -9,8 +9,10 @@ from mmengine.registry import init_default_scope
 from toy_training import one_thread  # noqa: F401 (autouse fixture)
 from toy_training import build_runner, toy_cfg
 
-from rtmpose import checkpoint
-from rtmpose.engine.pretrained_init import fetch_pretrained, pretrained_checkpoints
+from rtmpose import checkpoint, hub
+from rtmpose.engine import pretrained_init
+from rtmpose.engine.pretrained_init import (fetch_pretrained,
+                                            pretrained_checkpoints)
 from rtmpose.hub import WeightsUnavailableError
 from rtmpose.registry import MODELS
 
@@ -134,3 +136,23 @@ def test_a_missing_local_file_stops_training_too(tmp_path):
         f'model.init_cfg needs pretrained weights, and {missing} does not '
         'exist')
     assert '--cfg-options model.init_cfg=None' in str(err.value)
+
+
+
+@pytest.mark.parametrize('rank', [0, 1])
+def test_under_distributed_training_rank_0_fetches_first(rank, tmp_path,
+                                                         hub_dir,
+                                                         monkeypatch):
+    """Rank 0 fetches, then meets the others at a barrier (also when it
+    fails: no rank waits forever); the others fetch after it."""
+    events = []
+    monkeypatch.setattr(pretrained_init, 'get_dist_info', lambda: (rank, 2))
+    monkeypatch.setattr(pretrained_init, 'barrier',
+                        lambda: events.append('barrier'))
+    monkeypatch.setattr(hub, '_download',
+                        lambda *args: events.append('download'))
+    model = dict(init_cfg=dict(type='Pretrained', checkpoint=URL))
+    with pytest.raises(WeightsUnavailableError):  # nothing was written
+        fetch_pretrained(model)
+    assert events == (['download', 'barrier'] if rank == 0 else
+                      ['barrier', 'download'])
