@@ -99,7 +99,8 @@ def test_offline_error_names_url_cache_and_both_ways_out(hub_dir):
     model = dict(type='TopdownPoseEstimator', backbone=dict(
         type='CSPNeXt', init_cfg=dict(type='Pretrained', prefix='backbone.',
                                       checkpoint=URL)))
-    assert list(pretrained_checkpoints(model)) == [('model.backbone.init_cfg', URL)]
+    assert list(pretrained_checkpoints(model)) == [
+        ('model.backbone.init_cfg', URL)]
     with pytest.raises(WeightsUnavailableError) as err:
         fetch_pretrained(model)
     message = str(err.value)
