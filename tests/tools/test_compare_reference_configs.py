@@ -42,7 +42,8 @@ def _loader(dataset, sampler=None):
 def test_equivalent_spellings_compare_equal(tool):
     blur = dict(type='Blur', p=0.1)
     drop = dict(type='CoarseDropout', max_holes=1, p=1.)
-    member = dict(type='CocoDataset', data_root='data/', ann_file='coco/a.json',
+    member = dict(type='CocoDataset', data_root='data/',
+                  ann_file='coco/a.json',
                   data_prefix=dict(img='coco/train2017/'))
     reference = _loader(dict(
         type='CombinedDataset',
@@ -111,6 +112,17 @@ def test_real_differences_show_with_their_paths(tool):
     ]
 
 
+def test_fixed_items_while_nothing_differs_under_them(tool):
+    config = 'configs/rtmpose/crowdpose/rtmpose-m_x.py'
+    assert tool.fixed(config, []) == [
+        ('model.backbone.init_cfg', 'pre-trained CSPNeXt (issue 18.1, 18.2)'),
+        ('optim_wrapper.optimizer.lr', 'lr 5e-4 (18.5)'),
+        ('param_scheduler', 'cosine floor 2.5e-5 (18.5)')]
+    assert [p for p, _ in tool.fixed(config, [
+        'param_scheduler[1].eta_min', 'optim_wrapper.optimizer.lr_mult'])
+    ] == ['model.backbone.init_cfg', 'optim_wrapper.optimizer.lr']
+
+
 def test_documented_deviations_are_in_the_readme(tool):
     with open(osp.join(ROOT, 'README.md')) as f:
         readme = f.read()
@@ -146,7 +158,8 @@ def test_published_configs_resolve_to_the_reference_recipe(tool):
 
 @needs_reference
 def test_a_changed_recipe_is_reported(tool, monkeypatch):
-    config = 'configs/rtmpose/crowdpose/rtmpose-m_8xb64-210e_crowdpose-256x192.py'
+    config = ('configs/rtmpose/crowdpose/'
+              'rtmpose-m_8xb64-210e_crowdpose-256x192.py')
     resolve = tool.resolve_ours
 
     def changed(name):
