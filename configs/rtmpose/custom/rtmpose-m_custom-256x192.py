@@ -1,6 +1,8 @@
 # Template: RTMPose-m at 256x192 on your own keypoint set in COCO format
 # (see docs/custom_dataset.md). Set the values of the first block; the rest
-# is the COCO recipe.
+# is the COCO recipe, the backbone starting from the published CSPNeXt-m
+# pre-training (fetched on first use; offline: --cfg-options
+# model.backbone.init_cfg.checkpoint=/path/file.pth, or =None for scratch).
 _base_ = ['../coco/rtmpose-m_8xb256-420e_coco-256x192.py']
 
 # ---- your data -----------------------------------------------------------
