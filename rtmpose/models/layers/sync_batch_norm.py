@@ -4,14 +4,13 @@ from typing import Optional
 
 import torch
 import torch.distributed as dist
-from torch import Tensor
-from torch.nn.modules.batchnorm import _BatchNorm
+from torch import Tensor, nn
 
 from rtmpose.registry import MODELS
 
 
 @MODELS.register_module(name='SyncBN')
-class SyncBatchNorm(_BatchNorm):
+class SyncBatchNorm(nn.BatchNorm2d):
     """Batch norm whose training statistics are those of the batch of all
     processes together; input (N, C, *).
 
@@ -25,9 +24,12 @@ class SyncBatchNorm(_BatchNorm):
     - Several processes on CUDA: :class:`~rtmpose.engine.PoseRunner` turns
       these layers into torch's ``nn.SyncBatchNorm`` before wrapping the
       model in DDP (:mod:`rtmpose.engine.sync_bn`), so a GPU user gets torch's
-      fused kernels; this class's all-reduce path is only the CPU one.
+      fused kernels (in a training loop of your own, this class's
+      all-reduce path runs on CUDA too: the same numbers, slower).
 
-    Parameters and buffers are ``BatchNorm``'s (``weight``, ``bias``,
+    A ``BatchNorm2d`` (code looking for the model's BN layers finds it, as
+    it finds the plain BN of the same config) that accepts any (N, C, *)
+    input. Parameters and buffers are ``BatchNorm``'s (``weight``, ``bias``,
     ``running_mean``, ``running_var``, ``num_batches_tracked``): checkpoints
     written with BN, torch's SyncBN or this class load into any of them.
 

@@ -40,6 +40,7 @@ def test_config_name_builds_it_with_batchnorm_keys():
         name, layer = build_norm_layer(dict(type='SyncBN'), 8)
         conv = ConvModule(3, 8, 3, norm_cfg=dict(type='SyncBN'))
     assert type(layer) is SyncBatchNorm and name == 'bn'
+    assert isinstance(layer, nn.BatchNorm2d)  # found where BN is looked for
     assert type(conv.bn) is SyncBatchNorm
     # a BN state dict (e.g. a published checkpoint) loads strictly
     assert list(layer.state_dict()) == list(nn.BatchNorm2d(8).state_dict())
