@@ -85,3 +85,15 @@ def test_cpu_training_runs_nchw_inference_nhwc(channels_last_train):
         evaluated = model(x)[0]
     assert evaluated.is_contiguous(memory_format=nhwc)
     assert weight.is_contiguous(memory_format=nhwc)
+
+
+def test_init_cfg_none_is_the_default_init():
+    """``model.backbone.init_cfg=None`` (from scratch, instead of a
+    pretrained file) initialises as a config without the key."""
+    weights = []
+    for extra in ({}, dict(init_cfg=None)):
+        torch.manual_seed(0)
+        model = CSPNeXt(deepen_factor=0.167, widen_factor=0.125, **extra)
+        model.init_weights()
+        weights.append(torch.cat([p.flatten() for p in model.parameters()]))
+    assert torch.equal(*weights)

@@ -59,6 +59,9 @@ class CSPNeXt(BaseBackbone):
         channels_last_train (bool): Train in channels_last on CPU too
             (faster depthwise weight gradients, less accurate BatchNorm).
             Off by default; GPU training always uses channels_last.
+        init_cfg (dict, optional): e.g. ``dict(type='Pretrained',
+            prefix='backbone.', checkpoint=...)``; None (training from
+            scratch): the convs' Kaiming init, as when the key is absent.
     """
     arch_settings = {
         'P5': [[64, 128, 3, True, False], [128, 256, 6, True, False],
@@ -84,8 +87,9 @@ class CSPNeXt(BaseBackbone):
                  act_cfg: dict = dict(type='SiLU'),
                  norm_eval: bool = False,
                  channels_last_train: bool = False,
-                 init_cfg: Optional[dict] = CSPNEXT_INIT_CFG) -> None:
-        super().__init__(init_cfg=init_cfg)
+                 init_cfg: Optional[dict] = None) -> None:
+        super().__init__(
+            init_cfg=CSPNEXT_INIT_CFG if init_cfg is None else init_cfg)
         if arch not in self.arch_settings and not arch_ovewrite:
             raise KeyError(f'CSPNeXt: unknown arch {arch!r}, expected one of '
                            f'{sorted(self.arch_settings)}')
