@@ -60,7 +60,8 @@ def test_config_recipes():
     assert cfg.optim_wrapper.paramwise_cfg.layer_decay_rate == 0.85
     assert cfg.optim_wrapper.paramwise_cfg.num_layers == 32
     assert cfg.optim_wrapper.clip_grad.max_norm == 1.
-    assert cfg.model.backbone.init_cfg.checkpoint.endswith('vit_huge.pth')
+    assert cfg.model.backbone.init_cfg.checkpoint.endswith(
+        'mae_pretrain_vit_huge_20230913.pth')
     simple = Config.fromfile(
         CONFIGS / 'vitpose-small-simple_8xb64-210e_coco-256x192.py')
     assert simple.model.head.upsample_factor == 4
