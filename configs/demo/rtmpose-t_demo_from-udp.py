@@ -7,6 +7,7 @@ _base_ = ['./rtmpose-t_demo.py']
 model = dict(
     backbone=dict(
         init_cfg=dict(
+            _delete_=True,  # the demo's None
             type='Pretrained',
             prefix='backbone.',
             checkpoint='work_dirs/cspnext-t_udp_demo/epoch_5.pth')))
