@@ -14,6 +14,7 @@ from typing import Dict, Optional, Tuple, Union
 import numpy as np
 
 from rtmpose import model_index
+from rtmpose.runtime.session import is_export
 
 # torchvision builder name -> weights enum name in torchvision.models.detection
 TORCHVISION_DETECTORS = {
@@ -246,7 +247,8 @@ def build_detector(detector: Union[None, str, tuple, object] = None,
     ``weights`` names others), a detector config
     ``.py`` path or ``(config, checkpoint)`` (:class:`RTMDetDetector`;
     ``weights`` is the checkpoint of a bare config path), an exported
-    detector ``.onnx`` (``rtmpose.runtime.OnnxDetector``), a torchvision
+    detector (``.onnx`` or mmdeploy SDK directory:
+    ``rtmpose.runtime.OnnxDetector`` on onnxruntime ``device``), a torchvision
     model name (:class:`TorchvisionDetector`) or a callable (used as is; its
     boxes are not filtered here). ``score_thr`` applies to every other
     source (the whole-image box scores 1)."""
@@ -263,16 +265,17 @@ def build_detector(detector: Union[None, str, tuple, object] = None,
             return CocoJsonDetector(detector, score_thr=score_thr)
         if detector.endswith('.py') or detector in model_index.MODELS:
             return RTMDetDetector(detector, weights, device, score_thr)
-        if detector.endswith('.onnx'):
+        if is_export(detector):
             from rtmpose.runtime import OnnxDetector
-            return OnnxDetector(detector, score_thr)
+            return OnnxDetector(detector, score_thr, device=device)
         if detector in TORCHVISION_DETECTORS:
             return TorchvisionDetector(detector, weights, device, score_thr)
         raise ValueError(
             f'unknown detector {detector!r}: expected "whole_image", a .json '
             'detection file, a detector name (rtmdet-nano, rtmdet-m), a '
             'detector config .py (or (config, checkpoint)), an exported '
-            f'detector .onnx or one of {sorted(TORCHVISION_DETECTORS)}')
+            'detector (.onnx or mmdeploy directory) or one of '
+            f'{sorted(TORCHVISION_DETECTORS)}')
     if not callable(detector):
         raise TypeError(f'detector must be a spec string or a callable, got '
                         f'{type(detector).__name__}')

@@ -4,6 +4,7 @@ Per frame: person boxes (the detector every ``det_interval`` frames of a
 video, in between boxes around the previous poses), affine crops, the pose
 network, decoding, OKS pose NMS, track ids and optional One-Euro smoothing.
 """
+import os
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from torch import nn
 
 from rtmpose import model_index
 from rtmpose.evaluation.functional.nms import oks_nms
+from rtmpose.runtime.session import is_export
 from rtmpose.structures.bbox import DEFAULT_BBOX_PADDING
 from rtmpose.visualization import draw_poses
 from .detectors import build_detector
@@ -124,9 +126,9 @@ def _build_backend(model, device: str, num_threads: Optional[int]):
             hasattr(model, a)
             for a in ('preprocess', 'forward', 'postprocess', 'dataset_meta')):
         return model
-    if isinstance(model, str) and model.endswith('.onnx'):
+    if isinstance(model, (str, os.PathLike)) and is_export(model):
         from rtmpose.runtime import OnnxPoseEstimator
-        return OnnxPoseEstimator(model, num_threads=num_threads)
+        return OnnxPoseEstimator(str(model), num_threads, device)
     if isinstance(model, str):
         model = init_model(model, None, device=device)
     elif isinstance(model, (tuple, list)) and len(model) == 2:
@@ -153,9 +155,11 @@ class PoseInferencer:
             (``'rtmpose-m'``, published weights; see
             :mod:`rtmpose.model_index`), a config path (random weights),
             ``(config, checkpoint)``, a model from :func:`init_model`, an
-            exported ``.onnx`` file or any pose backend (see
-            :mod:`rtmpose.apis.pose_backend`).
-        device: torch device of a config-built model.
+            export (``.onnx`` file or mmdeploy SDK directory) or any pose
+            backend (see :mod:`rtmpose.apis.pose_backend`).
+        device: torch device of a config-built model; for exports the
+            onnxruntime device ('cpu', 'cuda[:N]', 'openvino', 'coreml',
+            ...; see :func:`rtmpose.runtime.providers_for`).
         detector: ``None`` / ``'whole_image'``, a COCO detection ``.json``,
             a detector name (``'rtmdet-nano'``), an RTMDet
             ``(config, checkpoint)`` (e.g.

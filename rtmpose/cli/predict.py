@@ -6,8 +6,10 @@ Usage::
     rtmpose predict CONFIG CHECKPOINT --input IMG|DIR|VIDEO|URL|CAM \
         --output OUT [--det-config DET_CONFIG --det-checkpoint DET_CKPT |
         --det-json F | --detector NAME [--det-weights W]] \
-        [--det-score-thr T] [--det-interval K] [--smooth] [--onnx MODEL.onnx]
+        [--det-score-thr T] [--det-interval K] [--smooth] [--device D]
         [--save-coco [FILE]] [--show]
+    rtmpose predict --onnx POSE.onnx|DIR [--det-onnx DET.onnx|DIR] \
+        --input ... --output ... [other options as above]
     rtmpose predict --make-sample DIR
 
 ``--make-sample DIR`` writes a synthetic sample to try the demo on:
@@ -33,8 +35,12 @@ console). Track ids are drawn on videos only. NAME is a solution
 (``body``: a detector and a pose model) or a model name (``rtmpose models``
 lists them; published weights, fetched once, or CHECKPOINT); ``--detector``
 also takes a detector name (``rtmdet-nano``). CHECKPOINT may be ``none``
-(random weights); ``--onnx`` runs an exported model with onnxruntime instead
-(CONFIG and CHECKPOINT are then ignored).
+(random weights); ``--onnx`` runs an exported model (``.onnx`` file or
+mmdeploy SDK directory from ``rtmpose export``) with onnxruntime instead,
+without CONFIG and CHECKPOINT: everything it needs is in the export;
+``--det-onnx`` does the same for the detector. ``--device`` is the torch
+device of config-built models and the onnxruntime device of exports
+(``cpu``, ``cuda[:N]``, ``openvino``, ``coreml``, ...).
 """
 import argparse
 import json
@@ -74,6 +80,8 @@ def parse_args(argv=None):
     det = parser.add_mutually_exclusive_group()
     det.add_argument('--det-config',
                      help='RTMDet detector config (or exported .onnx)')
+    det.add_argument('--det-onnx',
+                     help='exported detector (.onnx or mmdeploy directory)')
     det.add_argument('--det-json', help='COCO-format detection JSON')
     det.add_argument('--detector',
                      choices=sorted(TORCHVISION_DETECTORS) + [
@@ -92,7 +100,9 @@ def parse_args(argv=None):
     parser.add_argument('--smooth',
                         action='store_true',
                         help='One-Euro smoothing of tracked keypoints')
-    parser.add_argument('--onnx', help='exported model (onnxruntime)')
+    parser.add_argument('--onnx',
+                        help='exported pose model (.onnx or mmdeploy '
+                        'directory), run with onnxruntime')
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--kpt-thr',
                         type=float,
@@ -118,8 +128,10 @@ def parse_args(argv=None):
     hub.set_weights_dir(args.weights_dir)
     if args.make_sample is None:
         named = model_index.is_name(args.config)
-        missing = [name for name in ('config', 'checkpoint', 'input',
-                                     'output') if getattr(args, name) is None
+        needed = ('input', 'output') if args.onnx else ('config',
+                                                         'checkpoint',
+                                                         'input', 'output')
+        missing = [name for name in needed if getattr(args, name) is None
                    and not (named and name == 'checkpoint')]
         if missing:
             parser.error('missing ' + ', '.join(missing) +
@@ -160,6 +172,8 @@ def show_frame(vis, wait: bool) -> bool:
 
 
 def _detector_spec(args):
+    if args.det_onnx:
+        return args.det_onnx
     if args.det_config:
         if args.det_config.endswith('.onnx'):
             return args.det_config

@@ -26,6 +26,7 @@ from rtmpose.codecs import BaseKeypointCodec, get_output_kind
 from rtmpose.fileio import temp_name_for
 from rtmpose.runtime.metadata import (DECODED_OUTPUTS, FORMAT_VERSION,
                                       INPUT_NAME, save_with_metadata)
+from .fp16 import to_fp16
 
 MIN_OPSET = 17
 
@@ -158,13 +159,44 @@ def _output_shapes(model: nn.Module, dummy: Tensor) -> List[tuple]:
     return [tuple(o.shape) for o in outputs]
 
 
+def pose_export_settings(model: nn.Module,
+                         input_size: Optional[Tuple[int, int]] = None
+                         ) -> Tuple[BaseKeypointCodec, dict]:
+    """The codec that decodes ``model``'s outputs at ``input_size`` (w, h;
+    default the model's) and the metadata every pose export carries but
+    ``outputs`` (see :mod:`rtmpose.runtime.metadata`)."""
+    spec = model.input_spec
+    if input_size is None:
+        input_size = spec.input_size
+    input_size = (int(input_size[0]), int(input_size[1]))
+    decoder = spec.codec
+    if not isinstance(decoder, BaseKeypointCodec):
+        raise ValueError('export needs the head to have a codec as '
+                         '`decoder` (its settings are stored for decoding), '
+                         f'got {type(decoder).__name__}')
+    if input_size != spec.input_size:
+        # the same codec at the exported sizes
+        dummy = torch.zeros(1, input_size[1], input_size[0], 3,
+                            dtype=torch.uint8)
+        decoder = decoder.at_input_size(
+            input_size, lambda: _output_shapes(model.eval(), dummy))
+    meta = dict(format_version=FORMAT_VERSION,
+                input_size=list(input_size),
+                decode=decoder.decode_args(),
+                bbox_padding=spec.bbox_padding,
+                use_udp=spec.use_udp,
+                dataset_meta=_dataset_meta_json(model.dataset_meta))
+    return decoder, meta
+
+
 def export_onnx(model: nn.Module,
                 output: str,
                 input_size: Optional[Tuple[int, int]] = None,
                 dynamic_batch: bool = False,
                 with_decode: bool = False,
                 opset: int = MIN_OPSET,
-                batch_size: int = 1) -> dict:
+                batch_size: int = 1,
+                fp16: bool = False) -> dict:
     """Write ``model`` (from ``init_model``) as ONNX with rtmpose metadata.
 
     Args:
@@ -176,31 +208,21 @@ def export_onnx(model: nn.Module,
             ``batch_size``.
         with_decode: argmax-decode SimCC vectors or heatmaps in the graph.
         opset: ONNX opset, >= 17.
+        fp16: float16 weights and activations (same inputs and outputs).
 
     Returns:
         the metadata dict written into the file.
     """
     if opset < MIN_OPSET:
         raise ValueError(f'opset must be >= {MIN_OPSET}, got {opset}')
-    spec = model.input_spec
-    if input_size is None:
-        input_size = spec.input_size
-    input_size = (int(input_size[0]), int(input_size[1]))
-    decoder = spec.codec
-    if not isinstance(decoder, BaseKeypointCodec):
-        raise ValueError('export needs the head to have a codec as '
-                         '`decoder` (its settings are stored for decoding), '
-                         f'got {type(decoder).__name__}')
+    decoder, meta = pose_export_settings(model, input_size)
+    input_size = tuple(meta['input_size'])
     model = model.eval()
     dummy = torch.zeros(batch_size,
                         input_size[1],
                         input_size[0],
                         3,
                         dtype=torch.uint8)
-    if input_size != spec.input_size:
-        # the same codec at the exported sizes
-        decoder = decoder.at_input_size(
-            input_size, lambda: _output_shapes(model, dummy))
     if with_decode:
         kind, names = 'keypoints', DECODED_OUTPUTS
         wrapper = ExportWrapper(model, decoder.kind, decoder.argmax_scale())
@@ -216,12 +238,9 @@ def export_onnx(model: nn.Module,
     axes = {n: {0: 'batch'} for n in (INPUT_NAME, ) + names}
     proto = trace_to_proto(wrapper, dummy, output, opset, [INPUT_NAME],
                            list(names), axes if dynamic_batch else None)
-    meta = dict(format_version=FORMAT_VERSION,
-                input_size=list(input_size),
-                outputs=kind,
-                decode=decoder.decode_args(),
-                bbox_padding=spec.bbox_padding,
-                use_udp=spec.use_udp,
-                dataset_meta=_dataset_meta_json(model.dataset_meta))
+    meta['outputs'] = kind
+    if fp16:
+        proto = to_fp16(proto)
+        meta['precision'] = 'fp16'
     save_with_metadata(proto, meta, output)
     return meta

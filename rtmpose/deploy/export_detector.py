@@ -9,7 +9,7 @@ dependent rest (per-level score threshold and top-k, rescale, NMS, at most
 ``max_per_img``) runs in numpy (``rtmpose.runtime.det_postprocess``) with the
 test_cfg stored in the metadata.
 """
-from typing import List
+from typing import List, Tuple
 
 import torch
 from torch import Tensor, nn
@@ -17,6 +17,7 @@ from torch import Tensor, nn
 from rtmpose.runtime.metadata import (DET_INPUT_NAME, DET_OUTPUTS,
                                       FORMAT_VERSION, save_with_metadata)
 from .export import MIN_OPSET, trace_to_proto
+from .fp16 import to_fp16
 
 
 class DetExportWrapper(nn.Module):
@@ -44,7 +45,10 @@ class DetExportWrapper(nn.Module):
         return self.model(x, None, mode='tensor')
 
     def forward(self, images: Tensor):
-        cls_scores, bbox_preds = self._head_outputs(images)
+        return self.decode(*self._head_outputs(images))
+
+    def decode(self, cls_scores, bbox_preds):
+        """Head outputs -> (scores (1, A, C), boxes (1, A, 4))."""
         head = self.model.bbox_head
         priors = head.prior_generator.grid_priors(
             [s.shape[-2:] for s in cls_scores], dtype=cls_scores[0].dtype)
@@ -60,13 +64,11 @@ class DetExportWrapper(nn.Module):
         return scores, boxes
 
 
-def export_detector_onnx(model: nn.Module, output: str,
-                         opset: int = MIN_OPSET) -> dict:
-    """Write the detector ``model`` (from ``init_model``) as ONNX with
-    rtmpose metadata (``task='detection'``, see ``rtmpose.runtime.metadata``)
-    at its test pipeline's input size. Returns the metadata."""
-    if opset < MIN_OPSET:
-        raise ValueError(f'opset must be >= {MIN_OPSET}, got {opset}')
+def detector_export_settings(model: nn.Module
+                             ) -> Tuple[DetExportWrapper, dict]:
+    """The decoding wrapper of the detector ``model`` (from ``init_model``)
+    at its test pipeline's input size, and the metadata of its export
+    (``task='detection'``, see ``rtmpose.runtime.metadata``)."""
     input_size, pad_val = _letterbox_settings(model.cfg)
     wrapper = DetExportWrapper(model.eval(), input_size).eval()
     test_cfg = dict(model.bbox_head.test_cfg or {})
@@ -85,10 +87,26 @@ def export_detector_onnx(model: nn.Module, output: str,
             max_per_img=int(test_cfg.get('max_per_img', -1)),
             min_bbox_size=float(test_cfg.get('min_bbox_size', -1))),
         classes=list(model.dataset_meta.get('classes', ('person', ))))
-    dummy = torch.zeros((1, input_size[1], input_size[0], 3),
-                        dtype=torch.uint8)
+    return wrapper, meta
+
+
+def export_detector_onnx(model: nn.Module,
+                         output: str,
+                         opset: int = MIN_OPSET,
+                         fp16: bool = False) -> dict:
+    """Write the detector ``model`` (from ``init_model``) as ONNX with
+    rtmpose metadata at its test pipeline's input size (``fp16``: float16
+    weights and activations). Returns the metadata."""
+    if opset < MIN_OPSET:
+        raise ValueError(f'opset must be >= {MIN_OPSET}, got {opset}')
+    wrapper, meta = detector_export_settings(model)
+    w, h = meta['input_size']
+    dummy = torch.zeros((1, h, w, 3), dtype=torch.uint8)
     proto = trace_to_proto(wrapper, dummy, output, opset, [DET_INPUT_NAME],
                            list(DET_OUTPUTS))
+    if fp16:
+        proto = to_fp16(proto)
+        meta['precision'] = 'fp16'
     save_with_metadata(proto, meta, output)
     return meta
 

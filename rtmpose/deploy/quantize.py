@@ -17,6 +17,7 @@ import numpy as np
 
 from rtmpose.runtime.metadata import (METADATA_KEY, parse_metadata,
                                       save_with_metadata)
+from rtmpose.runtime.preprocess import network_input
 
 QUANTIZED_OPS = ('Conv', 'MatMul', 'Gemm')
 # node names of the TorchScript exporter carry the module path
@@ -35,7 +36,7 @@ def quantize_int8(fp32_file: str,
         fp32_file: exported fp32 model with rtmpose metadata.
         int8_file: the .onnx file to write.
         calibration_crops: (N, h, w, 3) uint8 BGR inputs as the model sees
-            them (the test pipeline's person crops, or letterboxed images
+            them before normalisation (the test pipeline's person crops, or letterboxed images
             for a detector); a few hundred typical ones.
         method: activation range estimation: ``'minmax'``,
             ``'percentile'`` (99.999th) or ``'entropy'``.
@@ -60,6 +61,9 @@ def quantize_int8(fp32_file: str,
     meta = parse_metadata(props[METADATA_KEY], fp32_file)
     if 'quantization' in meta:
         raise ValueError(f'{fp32_file} is already quantized')
+    if meta.get('precision') == 'fp16':
+        raise ValueError(f'{fp32_file} is a float16 model; quantize the '
+                         'float32 export')
     crops = np.asarray(calibration_crops)
     w, h = meta['input_size']
     if crops.dtype != np.uint8 or crops.shape[1:] != (h, w, 3) \
@@ -67,6 +71,7 @@ def quantize_int8(fp32_file: str,
         raise ValueError(f'calibration crops must be (N, {h}, {w}, 3) uint8 '
                          f'with N >= 1, got {crops.shape} {crops.dtype}')
     input_name = proto.graph.input[0].name
+    input_format = meta.get('input_format')
     batch = proto.graph.input[0].type.tensor_type.shape.dim[0]
     batch = batch.dim_value if batch.HasField('dim_value') else None
     if batch is not None and len(crops) < batch:
@@ -83,7 +88,9 @@ def quantize_int8(fp32_file: str,
 
         def get_next(self) -> Optional[dict]:
             chunk = next(self.batches, None)
-            return None if chunk is None else {input_name: chunk}
+            if chunk is None:
+                return None
+            return {input_name: network_input(chunk, input_format)}
 
     with tempfile.TemporaryDirectory(prefix='rtmpose-int8-') as tmp:
         # shape inference and graph clean-up give the quantizer the

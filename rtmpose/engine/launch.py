@@ -15,6 +15,7 @@ from mmengine.logging import print_log
 
 from rtmpose import hub, model_index
 from rtmpose.config_loading import load_config
+from rtmpose.runtime.session import is_export
 from .console import echo, format_metrics
 from .runner import PoseRunner
 from .threads import set_threads
@@ -248,14 +249,15 @@ def test_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog='rtmpose test',
         description='Evaluate a pose model or a detector (a checkpoint, or an '
-        '.onnx file from tools/deploy/export_onnx.py run with onnxruntime: no '
-        'flip test)')
+        'export (.onnx file or mmdeploy directory from rtmpose export) run '
+        'with onnxruntime: no flip test)')
     parser.add_argument('config',
                         help='test config file path, or a model name '
                         '(`rtmpose models`)')
     parser.add_argument('checkpoint', nargs='?',
-                        help='checkpoint file (path or URL) or .onnx file; '
-                        "default for a model name: its published weights")
+                        help='checkpoint file (path or URL), .onnx file or '
+                        'mmdeploy export directory; default for a model '
+                        'name: its published weights')
     parser.add_argument('--work-dir', help='the dir to save logs')
     parser.add_argument(
         '--dump',
@@ -281,9 +283,9 @@ def test_parser() -> argparse.ArgumentParser:
 
 
 def use_onnx(cfg: Config, onnx_file: str) -> None:
-    """Test ``onnx_file`` (a pose model or a detector) instead of the
-    config's PyTorch model."""
-    if not osp.isfile(onnx_file):
+    """Test ``onnx_file`` (a pose model or a detector: an ``.onnx`` file or
+    an mmdeploy SDK directory) instead of the config's PyTorch model."""
+    if not osp.exists(onnx_file):
         raise FileNotFoundError(f'ONNX model {onnx_file} not found')
     detector = 'bbox_head' in cfg.model
     cfg.model = dict(type='OnnxRTMDet' if detector else
@@ -368,7 +370,7 @@ def run_test(argv: Optional[List[str]] = None) -> dict:
     if args.compare_gt_boxes:
         gt_cfg = copy.deepcopy(cfg)
         gt_cfg.work_dir = osp.join(cfg.work_dir, 'gt_boxes')
-        if args.checkpoint.endswith('.onnx'):
+        if is_export(args.checkpoint):
             use_onnx(gt_cfg, args.checkpoint)
         gt_metrics = build_runner(gt_cfg).test()
     if args.det_config:
@@ -380,7 +382,7 @@ def run_test(argv: Optional[List[str]] = None) -> dict:
         cfg.test_dataloader.dataset.bbox_file = det_json
         cfg.test_dataloader.dataset.filter_cfg = dict(
             bbox_score_thr=args.det_score_thr)
-    if args.checkpoint.endswith('.onnx'):
+    if is_export(args.checkpoint):
         use_onnx(cfg, args.checkpoint)
     metrics = build_runner(cfg).test()
     echo(format_metrics({**det_metrics, **metrics}))

@@ -11,9 +11,11 @@ from .pipeline import OnnxTopdownPipeline
 from .pose_estimator import OnnxPoseEstimator
 from .postprocess import decode_outputs
 from .preprocess import crop_persons, letterbox, rescale_size
+from .session import is_export, providers_for
 
 __all__ = [
     'METADATA_KEY', 'OnnxDetector', 'OnnxPoseEstimator',
     'OnnxTopdownPipeline', 'crop_persons', 'decode_outputs', 'letterbox',
-    'nms', 'parse_metadata', 'postprocess_detections', 'rescale_size'
+    'is_export', 'nms', 'parse_metadata', 'postprocess_detections',
+    'providers_for', 'rescale_size'
 ]

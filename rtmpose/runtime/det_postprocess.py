@@ -32,6 +32,30 @@ def nms(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float,
     return order[np.asarray(keep, np.int64)]
 
 
+def to_image_pixels(bboxes: np.ndarray, scale_factor: Tuple[float, float],
+                    ori_shape: Tuple[int, int]) -> np.ndarray:
+    """(K, 4) xyxy input pixels -> image pixels, clipped to the image
+    (H, W): times the reciprocal of the (w, h) scale factor, as the head."""
+    inv = np.array([1 / scale_factor[0], 1 / scale_factor[1]] * 2,
+                   np.float32)
+    bboxes = bboxes.astype(np.float32) * inv
+    h, w = ori_shape[:2]
+    bboxes[:, 0::2] = bboxes[:, 0::2].clip(0, w)
+    bboxes[:, 1::2] = bboxes[:, 1::2].clip(0, h)
+    return bboxes
+
+
+def rescale_detections(
+        dets: np.ndarray, labels: np.ndarray,
+        scale_factor: Tuple[float, float], ori_shape: Tuple[int, int]
+) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The outputs of a graph that post-processes itself (mmdeploy format:
+    dets (D, 5) xyxy input pixels + score, labels (D,)) -> bboxes (D, 4)
+    image pixels, scores (D,), labels (D,) int64."""
+    return (to_image_pixels(dets[:, :4], scale_factor, ori_shape),
+            dets[:, 4].astype(np.float32), labels.astype(np.int64))
+
+
 def postprocess_detections(
         scores: np.ndarray, boxes: np.ndarray, level_sizes: Sequence[int],
         scale_factor: Tuple[float, float], ori_shape: Tuple[int, int],
@@ -68,13 +92,7 @@ def postprocess_detections(
     bboxes = np.concatenate(picked_boxes).astype(np.float32)
     out_scores = np.concatenate(picked_scores).astype(np.float32)
     labels = np.concatenate(picked_labels).astype(np.int64)
-    # times the reciprocal, as the head
-    inv = np.array([1 / scale_factor[0], 1 / scale_factor[1]] * 2,
-                   np.float32)
-    bboxes = bboxes * inv
-    h, w = ori_shape[:2]
-    bboxes[:, 0::2] = bboxes[:, 0::2].clip(0, w)
-    bboxes[:, 1::2] = bboxes[:, 1::2].clip(0, h)
+    bboxes = to_image_pixels(bboxes, scale_factor, ori_shape)
     if cfg.get('min_bbox_size', -1) >= 0:
         valid = ((bboxes[:, 2:] - bboxes[:, :2]) > cfg['min_bbox_size']).all(
             1)

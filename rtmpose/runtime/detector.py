@@ -1,11 +1,10 @@
 """Run an exported detector with onnxruntime (no torch)."""
-from typing import Optional, Sequence, Tuple
+from typing import Optional, Tuple
 
 import numpy as np
 
-from .det_postprocess import postprocess_detections
-from .metadata import DET_INPUT_NAME
-from .preprocess import letterbox
+from .det_postprocess import postprocess_detections, rescale_detections
+from .preprocess import letterbox, network_input
 from .session import open_session
 
 
@@ -20,25 +19,27 @@ class OnnxDetector:
     :class:`~rtmpose.runtime.OnnxTopdownPipeline`.
 
     Args:
-        onnx_file: the exported detector.
+        onnx_file: the exported detector (``.onnx`` file or mmdeploy SDK
+            directory).
         score_thr: boxes scored below it are dropped (after the model's own
             post-processing, whose threshold is in the metadata).
         num_threads: onnxruntime intra-op threads.
-        providers: onnxruntime execution providers.
+        device: onnxruntime device (see ``providers_for``).
     """
 
     def __init__(self,
                  onnx_file: str,
                  score_thr: float = 0.5,
                  num_threads: Optional[int] = None,
-                 providers: Sequence[str] = ('CPUExecutionProvider', )):
+                 device: str = 'cpu'):
         self.session, self.meta = open_session(onnx_file, 'ONNX detector',
-                                               num_threads, providers)
+                                               num_threads, device)
         if self.meta.get('task') != 'detection':
             raise ValueError(f'{onnx_file} is not an exported detector '
                              f'(task {self.meta.get("task", "pose")!r})')
         self.input_size = tuple(self.meta['input_size'])
         self.score_thr = score_thr
+        self.input_name = self.session.get_inputs()[0].name
 
     def preprocess(self, img: np.ndarray
                    ) -> Tuple[np.ndarray, Tuple[Tuple[float, float], tuple]]:
@@ -54,12 +55,18 @@ class OnnxDetector:
         return padded[None], (factor, img.shape[:2])
 
     def forward(self, inputs: np.ndarray) -> list:
-        """(1, h, w, 3) uint8 -> [scores (1, A, C), boxes (1, A, 4)]."""
-        return self.session.run(None, {DET_INPUT_NAME: inputs})
+        """(1, h, w, 3) uint8 -> the graph outputs: [scores (1, A, C),
+        boxes (1, A, 4)], or for an mmdeploy-format export [dets (1, D, 5),
+        labels (1, D)]."""
+        inputs = network_input(inputs, self.meta.get('input_format'))
+        return self.session.run(None, {self.input_name: inputs})
 
     def postprocess(self, outputs: list, info) -> Tuple[np.ndarray, ...]:
         """-> bboxes (K, 4) xyxy image pixels, scores (K,), labels (K,)."""
         factor, ori_shape = info
+        if self.meta.get('outputs') == 'dets':
+            return rescale_detections(outputs[0][0], outputs[1][0], factor,
+                                      ori_shape)
         return postprocess_detections(outputs[0][0], outputs[1][0],
                                       self.meta['level_sizes'], factor,
                                       ori_shape, self.meta['postprocess'])

@@ -39,6 +39,17 @@ Exported detectors (``rtmpose.deploy.export_detector``) carry ``task``
 Their graph input ``images`` is (1, h, w, 3) uint8 BGR (resized keeping the
 ratio, padded right and bottom); outputs ``scores`` (1, A, C) sigmoid and
 ``boxes`` (1, A, 4) xyxy input pixels over all A priors.
+
+The ``end2end.onnx`` of an mmdeploy SDK directory (``rtmpose.deploy.
+export_sdk``) carries the same keys plus::
+
+    input_format        name ('input'), mean, std, to_rgb: the graph takes
+                        float32 (N, 3, h, w) normalised outside it (channels
+                        swapped to RGB first when to_rgb)
+    outputs             detectors: 'dets' (dets (1, D, 5) xyxy input
+                        pixels + score, labels (1, D), post-processed in
+                        the graph)
+    precision           'fp16' in float16 graphs
 """
 import json
 

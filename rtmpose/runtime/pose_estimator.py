@@ -1,12 +1,11 @@
 """Run an exported top-down pose model with onnxruntime (no torch)."""
-from typing import Optional, Sequence, Tuple
+from typing import Optional, Tuple
 
 import numpy as np
 
 from rtmpose.structures.bbox import input_to_image
-from .metadata import INPUT_NAME
 from .postprocess import decode_outputs
-from .preprocess import crop_persons
+from .preprocess import crop_persons, network_input
 from .session import open_session
 
 
@@ -18,17 +17,22 @@ class OnnxPoseEstimator:
     (decode and map back); :meth:`__call__` runs all three.
 
     Args:
-        onnx_file: a model written by ``tools/deploy/export_onnx.py``.
+        onnx_file: a model written by ``tools/deploy/export_onnx.py``: an
+            ``.onnx`` file or an mmdeploy SDK directory (``--format
+            mmdeploy``).
         num_threads: onnxruntime intra-op threads (default: its own choice).
-        providers: onnxruntime execution providers.
+        device: 'cpu', 'cuda[:N]', 'openvino', 'coreml', ... (the
+            onnxruntime execution provider, see ``providers_for``).
     """
 
     def __init__(self,
                  onnx_file: str,
                  num_threads: Optional[int] = None,
-                 providers: Sequence[str] = ('CPUExecutionProvider', )):
+                 device: str = 'cpu'):
         self.session, self.meta = open_session(onnx_file, 'ONNX model',
-                                               num_threads, providers)
+                                               num_threads, device)
+        self.input_name = self.session.get_inputs()[0].name
+        self.input_format = self.meta.get('input_format')
         self.input_size = tuple(self.meta['input_size'])
         shape = self.session.get_inputs()[0].shape
         # a fixed batch dim (int) means one forward per crop
@@ -49,12 +53,16 @@ class OnnxPoseEstimator:
         """Crops (N, h, w, 3) uint8, N >= 1 -> the graph's outputs (numpy)."""
         if len(crops) == 0:
             raise ValueError('OnnxPoseEstimator.forward: no crops')
+        inputs = network_input(crops, self.input_format)
         if self.fixed_batch is None:
-            return self.session.run(None, {INPUT_NAME: crops})
+            return self.session.run(None, {self.input_name: inputs})
         if self.fixed_batch != 1:
             raise ValueError(f'model has a fixed batch of {self.fixed_batch};'
                              ' export with --dynamic-batch or batch 1')
-        runs = [self.session.run(None, {INPUT_NAME: c[None]}) for c in crops]
+        runs = [
+            self.session.run(None, {self.input_name: x[None]})
+            for x in inputs
+        ]
         return [np.concatenate(parts) for parts in zip(*runs)]
 
     def postprocess(

@@ -9,7 +9,7 @@ mmengine: it runs where only onnxruntime is. The keep-ratio size rule is
 :func:`rtmpose.structures.bbox.rescale_size`, shared with the training
 ``Resize``.
 """
-from typing import Tuple
+from typing import Optional, Tuple
 
 import cv2
 import numpy as np
@@ -63,3 +63,18 @@ def letterbox(img: np.ndarray, input_size: Tuple[int, int],
                                 max(out_w - new_w, 0), cv2.BORDER_CONSTANT,
                                 value=(pad_val, ) * 3)
     return padded.astype(np.uint8, copy=False), (new_w / w, new_h / h)
+
+
+def network_input(images: np.ndarray,
+                  input_format: Optional[dict] = None) -> np.ndarray:
+    """Model inputs (N, h, w, 3) uint8 BGR -> what the graph takes: the
+    same for an rtmpose-format export (``input_format`` None: it normalises
+    inside); for an mmdeploy-format one (float32 NCHW, normalised outside)
+    channels swapped to RGB when ``to_rgb``, then ``(x - mean) / std``."""
+    if input_format is None:
+        return images
+    x = images[..., ::-1] if input_format['to_rgb'] else images
+    mean = np.asarray(input_format['mean'], np.float32)
+    std = np.asarray(input_format['std'], np.float32)
+    x = (x.astype(np.float32) - mean) / std
+    return np.ascontiguousarray(x.transpose(0, 3, 1, 2))
