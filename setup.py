@@ -17,12 +17,12 @@ class BuildWithConfigs(build_py):
         if getattr(self, 'editable_mode', False):
             return
         target = os.path.join(self.build_lib, 'rtmpose', 'configs')
-        for folder, _, files in os.walk('configs'):
+        for folder, dirs, files in os.walk('configs'):
+            dirs[:] = [d for d in dirs if d != '__pycache__']
+            out = os.path.join(target, os.path.relpath(folder, 'configs'))
+            os.makedirs(out, exist_ok=True)
             for name in files:
-                if name.endswith('.py'):
-                    out = os.path.join(target,
-                                       os.path.relpath(folder, 'configs'))
-                    os.makedirs(out, exist_ok=True)
+                if not name.endswith(('.pyc', '.pyo')):
                     shutil.copy2(os.path.join(folder, name), out)
 
 

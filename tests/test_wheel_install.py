@@ -181,3 +181,17 @@ def test_every_command_runs_from_the_wheel(wheel_venv, tmp_path):
     _rtmpose(wheel_venv, ['export', DEMO, str(checkpoint), '--output',
                           'm.onnx'], run)
     assert (run / 'm.onnx').stat().st_size > 100_000
+
+
+def test_wheel_holds_every_config(tmp_path):
+    """Each file of configs/ (and the package's dataset descriptions) is in
+    the wheel under rtmpose/configs/, by the same relative name."""
+    import zipfile
+    files = _source_files()
+    names = zipfile.ZipFile(_build_wheel(files, tmp_path)).namelist()
+    shipped = {n[len('rtmpose/'):] for n in names
+               if n.startswith('rtmpose/configs/')}
+    expected = {f[len('rtmpose/'):] if f.startswith('rtmpose/') else f
+                for f in files if f.startswith(('configs/',
+                                                'rtmpose/configs/'))}
+    assert len(expected) > 70 and shipped == expected
