@@ -91,8 +91,8 @@ def bench_pipeline(seconds: float) -> dict:
 def bench_train(size: str, batch: int, seconds: float) -> float:
     model, cfg = _build_model(size)
     model.train()
-    w, h = cfg.codec.input_size
-    k = cfg.codec.simcc_split_ratio
+    w, h = model.input_spec.input_size
+    k = model.input_spec.codec.simcc_split_ratio
     num_kpt = cfg.model.head.out_channels
     inputs = torch.randn(batch, 3, h, w)
     labels_x = torch.softmax(torch.randn(batch, num_kpt, int(w * k)), -1)
@@ -112,9 +112,9 @@ def bench_train(size: str, batch: int, seconds: float) -> float:
 
 
 def bench_forward(size: str, seconds: float) -> float:
-    model, cfg = _build_model(size)
+    model, _ = _build_model(size)
     model.eval()
-    w, h = cfg.codec.input_size
+    w, h = model.input_spec.input_size
     x = torch.randn(1, 3, h, w)
 
     def step():
@@ -137,8 +137,8 @@ def bench_vitpose(size: str, train_batch: int, seconds: float) -> list:
     heatmaps out) and training steps (forward, heatmap MSE, backward,
     AdamW) at ``train_batch``."""
     model, cfg = _build_vitpose(size)
-    w, h = cfg.codec.input_size
-    hw, hh = cfg.codec.heatmap_size
+    w, h = model.input_spec.input_size
+    hw, hh = model.input_spec.codec.heatmap_size
     num_kpt = cfg.model.head.out_channels
     model.eval()
     x = torch.randn(1, 3, h, w)
@@ -182,7 +182,7 @@ def _export(size: str, out_dir: str):
     path = osp.join(out_dir, f'rtmpose-{size}.onnx')
     export_onnx(model, path, dynamic_batch=True)
     int8_path = osp.join(out_dir, f'rtmpose-{size}-int8.onnx')
-    w, h = model.head.input_size
+    w, h = model.input_spec.input_size
     quantize_int8(
         path, int8_path,
         np.random.default_rng(0).integers(0, 256, (32, h, w, 3),
@@ -212,7 +212,7 @@ def bench_onnx(size: str, seconds: float, threads: int) -> list:
     from rtmpose.runtime import OnnxPoseEstimator
     model, path, int8_path = _export(size,
                                      tempfile.mkdtemp(prefix='rtmpose-onnx-'))
-    w, h = model.head.input_size
+    w, h = model.input_spec.input_size
     rng = np.random.default_rng(1)
     sessions = {
         'onnxruntime fp32': OnnxPoseEstimator(path, threads).session,

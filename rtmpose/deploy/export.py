@@ -165,15 +165,14 @@ def pose_export_settings(model: nn.Module,
     """The codec that decodes ``model``'s outputs at ``input_size`` (w, h;
     default the model's) and the metadata every pose export carries but
     ``outputs`` (see :mod:`rtmpose.runtime.metadata`)."""
-    spec = model.input_spec
+    spec = getattr(model, 'input_spec', None)
+    if spec is None or not isinstance(spec.codec, BaseKeypointCodec):
+        raise ValueError('export needs the head to have a codec as '
+                         '`decoder` (its settings are stored for decoding)')
     if input_size is None:
         input_size = spec.input_size
     input_size = (int(input_size[0]), int(input_size[1]))
     decoder = spec.codec
-    if not isinstance(decoder, BaseKeypointCodec):
-        raise ValueError('export needs the head to have a codec as '
-                         '`decoder` (its settings are stored for decoding), '
-                         f'got {type(decoder).__name__}')
     if input_size != spec.input_size:
         # the same codec at the exported sizes
         dummy = torch.zeros(1, input_size[1], input_size[0], 3,

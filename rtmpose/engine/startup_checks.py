@@ -73,7 +73,7 @@ def find_setup_problems(cfg: Mapping,
                 'len(model.test_cfg.output_keypoint_indices)')
         else:
             problems += _dataset_problems(where, dataset, num_kpts)
-    spec = _input_spec(model)
+    spec = getattr(model, 'input_spec', None)
     if spec is not None:
         # one report per fact: a size named above is not named again
         problems += [
@@ -82,17 +82,6 @@ def find_setup_problems(cfg: Mapping,
         ]
         problems += _feature_problems(model, spec.input_size)
     return problems
-
-
-def _input_spec(model: Optional[nn.Module]):
-    """``model.input_spec``, or None for a model without one (a detector,
-    a head without codec)."""
-    if model is None:
-        return None
-    try:
-        return getattr(model, 'input_spec', None)
-    except ValueError:
-        return None
 
 
 def _spec_problems(cfg: Mapping, spec) -> List[str]:

@@ -247,12 +247,20 @@ def test_ctrl_c_keeps_what_was_done(checkpoint, tmp_path, capsys,
 
     monkeypatch.setattr(demo, 'draw_poses', draw_then_interrupt)
     released = []
-    real_release = cv2.VideoCapture.release
+    real_capture = cv2.VideoCapture
 
-    class Capture(cv2.VideoCapture):
+    class Capture:
+        # a wrapper: a Python subclass of cv2.VideoCapture crashes the
+        # interpreter when the garbage collector frees it later
+        def __init__(self, *args):
+            self._cap = real_capture(*args)
+
+        def __getattr__(self, name):
+            return getattr(self._cap, name)
+
         def release(self):
             released.append(1)
-            real_release(self)
+            self._cap.release()
 
     from rtmpose.apis import frame_source
     monkeypatch.setattr(frame_source.cv2, 'VideoCapture', Capture)

@@ -23,7 +23,7 @@ from rtmpose.registry import MODELS  # noqa: E402
 
 def build_model(config: str) -> tuple:
     """The config's model (plain BN, no pretrained weights) and its input
-    shape (H, W) from the codec / head input_size (w, h)."""
+    shape (H, W) from the model's input spec."""
     cfg = load_config(config)
     init_default_scope(cfg.get('default_scope', 'rtmpose'))
     backbone = cfg.model.get('backbone', {})
@@ -32,11 +32,11 @@ def build_model(config: str) -> tuple:
     if backbone.get('norm_cfg', {}).get('type') == 'SyncBN':
         backbone.norm_cfg = dict(backbone.norm_cfg, type='BN')
     model = MODELS.build(cfg.model)
-    size = cfg.get('codec', {}).get('input_size') or \
-        cfg.model.head.get('input_size')
-    if size is None:
-        raise KeyError(f'{config}: no codec.input_size or model.head.'
-                       'input_size; pass --input-shape H W')
+    spec = getattr(model, 'input_spec', None)
+    if spec is None:
+        raise KeyError(f'{config}: the model has no input spec (no head '
+                       'codec); pass --input-shape H W')
+    size = spec.input_size
     return model, (int(size[1]), int(size[0]))
 
 

@@ -32,9 +32,8 @@ def model_summary(runner) -> str:
              for name in ('backbone', 'neck', 'head')
              if getattr(model, name, None) is not None]
     text = type(model).__name__ + (f' ({" + ".join(parts)})' if parts else '')
-    head = runner.cfg.get('model', {}).get('head', {})
-    size = runner.cfg.get('codec', {}).get('input_size') or head.get(
-        'input_size')
+    spec = getattr(model, 'input_spec', None)
+    size = None if spec is None else spec.input_size
     params = sum(p.numel() for p in model.parameters()) / 1e6
     if size is None:
         return f'{text}, {params:.2f} M params'

@@ -111,16 +111,14 @@ class TopdownPoseEstimator(BaseModel):
         return self.head
 
     @property
-    def input_spec(self) -> InputSpec:
+    def input_spec(self) -> Optional[InputSpec]:
         """The crops this model takes (see
         :class:`~rtmpose.structures.InputSpec`): size and crop convention of
-        its decoding head's codec, normalisation of its data preprocessor.
-        """
+        its decoding head's codec, normalisation of its data preprocessor;
+        None without a head codec."""
         codec = getattr(self.decoding_head, 'decoder', None)
         if codec is None:
-            raise ValueError(
-                f'{type(self).__name__}: no input spec without a head codec '
-                '(set the head\'s decoder=<codec cfg>)')
+            return None
         pre = self.data_preprocessor
         normalize = getattr(pre, '_enable_normalize', False)
         return InputSpec(
