@@ -162,7 +162,7 @@ def export_sdk(model: nn.Module,
                                      meta['bbox_padding'], meta['use_udp'],
                                      **norm)
         post = pose_postprocess(kind, dict(model.cfg.model.head.decoder),
-                                dict(model.test_cfg or {}))
+                                dict(model.test_cfg or {}), meta['use_udp'])
         task = 'PoseDetection'
     meta.update(outputs=kind, input_format=dict(name=INPUT_NAME, **norm))
     w, h = meta['input_size']

@@ -58,9 +58,11 @@ def pose_transforms(input_size: Sequence[int], padding: float, use_udp: bool,
     ]
 
 
-def pose_postprocess(kind: str, codec: dict, test_cfg: dict) -> dict:
-    """The SDK decode component of codec ``kind`` ('simcc' or 'heatmaps')
-    with the codec's config dict and the model's ``test_cfg`` as params."""
+def pose_postprocess(kind: str, codec: dict, test_cfg: dict,
+                     use_udp: bool) -> dict:
+    """The SDK decode component of codec ``kind`` ('simcc' or 'heatmaps';
+    mmdeploy has no other) with the codec's config dict and the model's
+    ``test_cfg`` as params; ``use_udp``: the model's input spec's."""
     params = dict(test_cfg)
     params.update(codec)
     if kind == 'simcc':
@@ -68,7 +70,7 @@ def pose_postprocess(kind: str, codec: dict, test_cfg: dict) -> dict:
         return dict(type='SimCCLabelDecode', params=params)
     if kind == 'heatmaps':
         params['post_process'] = 'default'
-        if codec.get('type') == 'UDPHeatmap':
+        if use_udp:
             params['use_udp'] = True
         return dict(type='TopdownHeatmapSimpleHeadDecode', params=params)
     raise ValueError(f'no mmdeploy SDK decoder for codec kind {kind!r}')
