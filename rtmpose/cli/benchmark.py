@@ -168,26 +168,34 @@ def bench_vitpose(size: str, train_batch: int, seconds: float) -> list:
              train_batch / step_time)]
 
 
-def _export(size: str, out_dir: str):
+def _export(size: str, out_dir: str, fp16: bool = False):
     """Eval-mode RTMPose-``size`` (random weights, plain BN), its ONNX export
-    with a dynamic batch and an int8 copy; returns (model, fp32 path, int8
-    path). The int8 ranges come from random crops (the weights are random
-    too); speed does not depend on them."""
+    with a dynamic batch and an int8 copy (and with ``fp16`` a float16 one
+    and the fp32 mmdeploy SDK directory); returns (model, {name: path}):
+    'fp32', 'int8' (, 'fp16', 'fp32 mmdeploy'). The int8 ranges come from
+    random crops (the weights are random too); speed does not depend on
+    them."""
     from rtmpose.apis import init_model
     from rtmpose.deploy.export import export_onnx
+    from rtmpose.deploy.export_sdk import export_sdk
     from rtmpose.deploy.quantize import quantize_int8
     model = init_model(
         CONFIGS[size],
         cfg_options={'model.backbone.norm_cfg': dict(type='BN')})
-    path = osp.join(out_dir, f'rtmpose-{size}.onnx')
-    export_onnx(model, path, dynamic_batch=True)
-    int8_path = osp.join(out_dir, f'rtmpose-{size}-int8.onnx')
+    paths = dict(fp32=osp.join(out_dir, f'rtmpose-{size}.onnx'),
+                 int8=osp.join(out_dir, f'rtmpose-{size}-int8.onnx'))
+    export_onnx(model, paths['fp32'], dynamic_batch=True)
     w, h = model.input_spec.input_size
     quantize_int8(
-        path, int8_path,
+        paths['fp32'], paths['int8'],
         np.random.default_rng(0).integers(0, 256, (32, h, w, 3),
                                           dtype=np.uint8))
-    return model, path, int8_path
+    if fp16:
+        paths['fp16'] = osp.join(out_dir, f'rtmpose-{size}-fp16.onnx')
+        export_onnx(model, paths['fp16'], dynamic_batch=True, fp16=True)
+        paths['fp32 mmdeploy'] = osp.join(out_dir, f'rtmpose-{size}-sdk')
+        export_sdk(model, paths['fp32 mmdeploy'])
+    return model, paths
 
 
 def _timeit_rounds(fns: dict, seconds: float, rounds: int = 5) -> dict:
@@ -206,17 +214,19 @@ def _timeit_rounds(fns: dict, seconds: float, rounds: int = 5) -> dict:
 
 
 def bench_onnx(size: str, seconds: float, threads: int) -> list:
-    """PyTorch eager vs onnxruntime fp32 and int8 (``quantize_int8``) on
-    uint8 crops, all including the input normalisation: latency at batch 1,
-    throughput at batch 32."""
+    """PyTorch eager vs onnxruntime fp32, fp16, int8 (``quantize_int8``)
+    and the fp32 mmdeploy-format export (float NCHW input, normalised in
+    numpy) on uint8 crops, all including the input normalisation: latency
+    at batch 1, throughput at batch 32."""
     from rtmpose.runtime import OnnxPoseEstimator
-    model, path, int8_path = _export(size,
-                                     tempfile.mkdtemp(prefix='rtmpose-onnx-'))
+    model, paths = _export(size,
+                           tempfile.mkdtemp(prefix='rtmpose-onnx-'),
+                           fp16=True)
     w, h = model.input_spec.input_size
     rng = np.random.default_rng(1)
-    sessions = {
-        'onnxruntime fp32': OnnxPoseEstimator(path, threads).session,
-        'onnxruntime int8': OnnxPoseEstimator(int8_path, threads).session,
+    runtimes = {
+        f'onnxruntime {name}': OnnxPoseEstimator(path, threads)
+        for name, path in paths.items()
     }
     rows = []
     for batch in (1, 32):
@@ -229,9 +239,8 @@ def bench_onnx(size: str, seconds: float, threads: int) -> list:
                 model(x, None, mode='tensor')
 
         fns = {'eager PyTorch': eager}
-        for name, session in sessions.items():
-            fns[name] = functools.partial(session.run, None,
-                                          {'crops': crops})
+        for name, runtime in runtimes.items():
+            fns[name] = functools.partial(runtime.forward, crops)
         t = _timeit_rounds(fns, seconds)
         for name, sec in t.items():
             rows.append((f'RTMPose-{size} {name}, batch 1 (ms)', 1000 * sec)
@@ -240,7 +249,7 @@ def bench_onnx(size: str, seconds: float, threads: int) -> list:
                          batch / sec))
         if batch == 1:
             rows += [(f'RTMPose-{size} {name} / eager latency',
-                      t[name] / t['eager PyTorch']) for name in sessions]
+                      t[name] / t['eager PyTorch']) for name in runtimes]
     return rows
 
 
@@ -255,7 +264,7 @@ def bench_video(size: str, threads: int, num_frames: int = 60,
     from rtmpose.datasets.synthetic import make_synthetic_video
     tmp = tempfile.mkdtemp(prefix='rtmpose-video-')
     video = make_synthetic_video(tmp, num_frames=num_frames)
-    _, _, path = _export(size, tmp)
+    path = _export(size, tmp)[1]['int8']
     rows = []
     for interval in (1, 5):
         inferencer = PoseInferencer(
@@ -393,7 +402,8 @@ def bench_det_pose_video(threads: int, pose_sizes='tsm', intervals=(1, 5),
     rows = []
     runs = []
     for size in pose_sizes:
-        _, pose_path, pose_int8 = _export(size, tmp)
+        paths = _export(size, tmp)[1]
+        pose_path, pose_int8 = paths['fp32'], paths['int8']
         runs.append((size, 'fp32', det_path, pose_path))
         if size == 'm':
             runs.append((size, 'int8', det_int8, pose_int8))

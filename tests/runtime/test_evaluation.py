@@ -10,19 +10,26 @@ pytest.importorskip('onnx')
 
 from rtmpose.apis import init_model  # noqa: E402
 from rtmpose.deploy.export import export_onnx  # noqa: E402
+from rtmpose.deploy.export_sdk import export_sdk  # noqa: E402
 from rtmpose.runtime.evaluation import OnnxTopdownEstimator  # noqa: E402
 from rtmpose.structures import PoseDataSample  # noqa: E402
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
-def test_predicts_as_pytorch_and_refuses_training(tmp_path):
+@pytest.mark.parametrize('fmt', ['rtmpose', 'mmdeploy'])
+def test_predicts_as_pytorch_and_refuses_training(tmp_path, fmt):
+    """Either export format: an .onnx file or an SDK directory."""
     torch.manual_seed(0)
     model = init_model(osp.join(ROOT, 'configs/demo/rtmpose-t_demo.py'))
     model.head.init_weights()
     model.test_cfg['flip_test'] = False
-    path = str(tmp_path / 'demo.onnx')
-    export_onnx(model, path, dynamic_batch=True)
+    if fmt == 'rtmpose':
+        path = str(tmp_path / 'demo.onnx')
+        export_onnx(model, path, dynamic_batch=True)
+    else:
+        path = str(tmp_path / 'demo-sdk')
+        export_sdk(model, path)
     onnx_model = OnnxTopdownEstimator(path, num_threads=1)
 
     crops = torch.randint(0, 256, (2, 3, 128, 96), dtype=torch.uint8)
