@@ -229,7 +229,8 @@ def export_onnx(model: nn.Module,
         if dropped:
             warnings.warn(f'the model decoder refines with {dropped!r}; the '
                           'graph decodes with a plain argmax (export without '
-                          '--with-decode to decode exactly in rtmpose.runtime)')
+                          '--with-decode to decode exactly in '
+                          'rtmpose.runtime)')
     else:
         kind, wrapper = decoder.kind, ExportWrapper(model)
         names = get_output_kind(kind).output_names

@@ -36,8 +36,9 @@ def quantize_int8(fp32_file: str,
         fp32_file: exported fp32 model with rtmpose metadata.
         int8_file: the .onnx file to write.
         calibration_crops: (N, h, w, 3) uint8 BGR inputs as the model sees
-            them before normalisation (the test pipeline's person crops, or letterboxed images
-            for a detector); a few hundred typical ones.
+            them before normalisation (the test pipeline's person crops,
+            or letterboxed images for a detector); a few hundred typical
+            ones.
         method: activation range estimation: ``'minmax'``,
             ``'percentile'`` (99.999th) or ``'entropy'``.
 

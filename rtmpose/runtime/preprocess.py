@@ -2,8 +2,8 @@
 model and letterboxed images for a detector.
 
 The test pipelines (box padding, then the affine crop to the input size,
-with or without UDP, as the model's input spec says; the detector's ``Resize(keep_ratio=True)`` +
-``Pad``) with the same geometry (``rtmpose.structures.bbox``), so an
+with or without UDP, as the model's input spec says; the detector's
+``Resize(keep_ratio=True)`` + ``Pad``) with the same geometry (``rtmpose.structures.bbox``), so an
 exported model sees the inputs it was trained on. Free of torch and
 mmengine: it runs where only onnxruntime is. The keep-ratio size rule is
 :func:`rtmpose.structures.bbox.rescale_size`, shared with the training

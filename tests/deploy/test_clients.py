@@ -87,7 +87,8 @@ bboxes, labels, _ = Detector(cfg['det'], 'cpu', 0)(img)
 out['sdk_det'] = bboxes
 # the SDK's PoseDetector reads right/bottom as inclusive pixels (box width
 # right - left + 1): give it x2 - 1, y2 - 1
-sdk_boxes = [[x1, y1, x2 - 1, y2 - 1] for x1, y1, x2, y2 in cfg['aligned_boxes']]
+sdk_boxes = [[x1, y1, x2 - 1, y2 - 1]
+             for x1, y1, x2, y2 in cfg['aligned_boxes']]
 out['sdk_pose'] = PoseDetector(cfg['pose'], 'cpu', 0)(img, sdk_boxes)
 tracker = PoseTracker(cfg['aligned_det'], cfg['pose'], 'cpu')
 state = tracker.create_state(det_interval=1, det_thr=0.5, pose_kpt_thr=0.,
