@@ -199,6 +199,9 @@ class PoseRunner(Runner):
                                       to_torch_sync_bn(model))
         model = to_cpu_sync_bn(model.to('cpu'),
                                all_bn=self.cfg.get('sync_bn') is not None)
+        # train mode before DDP records the parameters' strides: modules take
+        # their training memory layout there (CSPNeXt: NCHW on CPU)
+        model.train()
         # DDP of a CPU module takes no device_ids (mmengine passes them);
         # buffers are not synchronised every forward (torch >= 2.13 renamed
         # broadcast_buffers, and warns about the old name)

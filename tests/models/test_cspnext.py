@@ -72,15 +72,18 @@ def test_cpu_training_runs_nchw_inference_nhwc(channels_last_train):
     weight = model.stem[0].conv.weight
     x = torch.rand(2, 3, 64, 64)
     model.train()
+    # already before the first forward (DDP records strides when it wraps)
+    nhwc = torch.channels_last
+    assert weight.is_contiguous(memory_format=nhwc) == channels_last_train
     out = model(x)[0]
     out.mean().backward()
-    nhwc = torch.channels_last
     assert out.is_contiguous(memory_format=nhwc) == channels_last_train
     assert out.is_contiguous() != channels_last_train
     assert model.stem[0].conv.weight is weight  # optimizers keep it
     assert weight.is_contiguous(memory_format=nhwc) == channels_last_train
     assert weight.grad is not None
     model.eval()
+    assert weight.is_contiguous(memory_format=nhwc)
     with torch.no_grad():
         evaluated = model(x)[0]
     assert evaluated.is_contiguous(memory_format=nhwc)

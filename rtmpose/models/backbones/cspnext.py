@@ -169,22 +169,32 @@ class CSPNeXt(BaseBackbone):
             for m in self.modules():
                 if isinstance(m, _BatchNorm):
                     m.eval()
+        # the mode's layout now, not at the first forward: DDP records the
+        # parameters' strides when it wraps the model, and a later switch
+        # costs a gradient copy every step (its "grad strides" warning)
+        param = next(self.parameters(), None)
+        if param is not None:
+            self._use_memory_format(param.device)
         return self
 
-    def forward(self, x: Tensor) -> Tuple[Tensor, ...]:
-        """(N, 3, H, W) -> tuple of the maps selected by ``out_indices``."""
+    def _use_memory_format(self, device: torch.device) -> torch.memory_format:
+        """Put the weights in this mode's layout on ``device`` (in place,
+        param.data, so optimizers and DDP keep their parameters)."""
         # NHWC lets oneDNN use its fast kernels, above all for the weight
         # gradient of the depthwise 5x5 convs (several times faster on CPU
         # than the NCHW path), but its train-mode BatchNorm loses precision.
         fmt = torch.channels_last
-        if (self.training and x.device.type == 'cpu'
+        if (self.training and device.type == 'cpu'
                 and not self.channels_last_train):
             fmt = torch.contiguous_format
         if fmt != self._memory_format:
-            # in place (param.data), so optimizers keep their parameters
             self.to(memory_format=fmt)
             self._memory_format = fmt
-        x = x.contiguous(memory_format=fmt)
+        return fmt
+
+    def forward(self, x: Tensor) -> Tuple[Tensor, ...]:
+        """(N, 3, H, W) -> tuple of the maps selected by ``out_indices``."""
+        x = x.contiguous(memory_format=self._use_memory_format(x.device))
         outs = []
         for i, name in enumerate(self.layers):
             x = getattr(self, name)(x)
