@@ -100,3 +100,21 @@ def test_init_cfg_none_is_the_default_init():
         model.init_weights()
         weights.append(torch.cat([p.flatten() for p in model.parameters()]))
     assert torch.equal(*weights)
+
+
+def test_init_draws_do_not_depend_on_the_mode():
+    """Random initialisers fill tensors in memory order: CSPNeXt draws in
+    its construction layout (NHWC) even after train() made it NCHW, so a
+    run's initial weights do not depend on when the mode was set."""
+    def build(call_train):
+        torch.manual_seed(0)
+        model = CSPNeXt(deepen_factor=0.167, widen_factor=0.125,
+                        out_indices=(4, ))
+        if call_train:
+            model.train()
+        model.init_weights()
+        return model.state_dict()
+
+    fresh, trained = build(False), build(True)
+    for key, value in fresh.items():
+        assert torch.equal(value, trained[key]), key

@@ -177,6 +177,17 @@ class CSPNeXt(BaseBackbone):
             self._use_memory_format(param.device)
         return self
 
+    def init_weights(self) -> None:
+        """As configured, drawn in the NHWC layout the weights have from
+        construction whatever the mode: random initialisers fill a tensor in
+        memory order, so the layout decides which weight gets which draw."""
+        self.to(memory_format=torch.channels_last)
+        self._memory_format = torch.channels_last
+        super().init_weights()
+        param = next(self.parameters(), None)
+        if param is not None:
+            self._use_memory_format(param.device)
+
     def _use_memory_format(self, device: torch.device) -> torch.memory_format:
         """Put the weights in this mode's layout on ``device`` (in place,
         param.data, so optimizers and DDP keep their parameters)."""
